@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * TensorFlow.js backend selection, gradient registration and fast ops for inseq.js.
+ */
+export * from "./useBackend.js";

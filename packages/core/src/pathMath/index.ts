@@ -1,0 +1,2 @@
+// Riemann and Gauss-Legendre nodes and weights (Captum's approximation_methods).
+export {};

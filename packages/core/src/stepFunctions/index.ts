@@ -1,0 +1,3 @@
+export * from "./stepFunction.js";
+export * from "./stepFunctionRegistry.js";
+export * from "./builtinStepFunctions.js";

@@ -1,0 +1,2 @@
+// Small models implementing AttributionModel for unit tests of methods (no files needed).
+export {};
