@@ -11,4 +11,6 @@ export * from "./stepFunctions/index.js";
 export * from "./safetensors/index.js";
 export * from "./pathMath/index.js";
 export * from "./output/index.js";
+export * from "./aggregation/index.js";
+export * from "./io/index.js";
 export * from "./attribute/index.js";

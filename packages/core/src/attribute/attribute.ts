@@ -1,0 +1,118 @@
+import { inseqError } from "../errors.js";
+import type { AttributionMethod, RawMethodOptions } from "../method.js";
+import { getMethod } from "../methodRegistry.js";
+import type { AttributionModel } from "../model.js";
+import { getStepFunction } from "../stepFunctions/stepFunctionRegistry.js";
+import type { GreedyGenerateOptions } from "./generate.js";
+import { prepareSequences } from "./prepareSequences.js";
+import { runStepLoop, type AttributionProgress, type RawSequenceResult } from "./stepLoop.js";
+import type { PreparedSequence } from "./prepareSequences.js";
+
+/** Options of {@link attribute}; keys it does not know are passed to the method (`nSteps`, `internalBatchSize`...). */
+export interface AttributeOptions {
+  /** Method id (`integrated_gradients`) or instance. */
+  readonly method: string | AttributionMethod<any>;
+  /** Texts to explain (decoder-only: prompt included). Generated greedily when omitted. */
+  readonly generatedTexts?: string | readonly string[];
+  /** Step functions whose values are stored per step (`["probability"]`). */
+  readonly stepScores?: readonly string[];
+  /** Step function attributed (default `probability`). */
+  readonly attributedFn?: string;
+  readonly attributedFnArgs?: Readonly<Record<string, unknown>>;
+  readonly stepScoresArgs?: Readonly<Record<string, unknown>>;
+  /** First target position explained (default: after the prompt; 1 for encoder-decoder). Negative counts from the end. */
+  readonly attrPosStart?: number;
+  /** One past the last target position explained (default: the end). */
+  readonly attrPosEnd?: number;
+  /** Encoder-decoder: also attribute the decoder prefix. */
+  readonly attributeTarget?: boolean;
+  /** Replace EOS by the baseline token too. */
+  readonly includeEosBaseline?: boolean;
+  /** Sequences per batch (default: all at once). */
+  readonly batchSize?: number;
+  /** Greedy generation when `generatedTexts` is omitted. */
+  readonly generationArgs?: GreedyGenerateOptions;
+  /** Method options, merged with the unknown top-level keys. */
+  readonly methodOptions?: RawMethodOptions;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: AttributionProgress) => void;
+  readonly [methodOption: string]: unknown;
+}
+
+const OWN_KEYS = new Set([
+  "method", "generatedTexts", "stepScores", "attributedFn", "attributedFnArgs", "stepScoresArgs", "attrPosStart", "attrPosEnd",
+  "attributeTarget", "includeEosBaseline", "batchSize", "generationArgs", "methodOptions", "signal", "onProgress",
+]);
+
+/** Everything the step loop produced, before it is wrapped in output classes. */
+export interface RawAttribution {
+  readonly sequences: readonly PreparedSequence[];
+  readonly results: readonly RawSequenceResult[];
+  readonly methodName: string;
+  readonly methodOptions: RawMethodOptions;
+  readonly stepScores: readonly string[];
+  readonly execTime: number;
+}
+
+function checkInteger(name: string, value: unknown, min: number): void {
+  if (value !== undefined && (!Number.isInteger(value) || (value as number) < min)) {
+    throw inseqError("INVALID_OPTION", `Option ${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}.`);
+  }
+}
+
+/**
+ * Attributes the generation of `inputTexts` with one method: tokenizes (or generates), runs the step loop in
+ * batches and returns the raw per-dimension results. The umbrella package wraps them in output classes.
+ */
+export async function attributeRaw(model: AttributionModel, inputTexts: string | readonly string[], options: AttributeOptions): Promise<RawAttribution> {
+  const t0 = Date.now();
+  const texts = typeof inputTexts === "string" ? [inputTexts] : [...inputTexts];
+  if (texts.length === 0) throw inseqError("EMPTY_INPUT", "No input text given; pass a string or a non-empty array of strings.");
+  const generatedTexts = options.generatedTexts === undefined ? undefined : typeof options.generatedTexts === "string" ? [options.generatedTexts] : [...options.generatedTexts];
+  checkInteger("attrPosStart", options.attrPosStart, -1e9);
+  checkInteger("attrPosEnd", options.attrPosEnd, -1e9);
+  checkInteger("batchSize", options.batchSize, 1);
+  if (options.stepScores !== undefined && !Array.isArray(options.stepScores)) {
+    throw inseqError("INVALID_OPTION", `Option stepScores must be an array of step function ids, e.g. ["probability"].`);
+  }
+  const method = typeof options.method === "string" ? getMethod(options.method) : options.method;
+  const rawMethodOptions: Record<string, unknown> = { ...(options.methodOptions ?? {}) };
+  for (const [k, v] of Object.entries(options)) if (!OWN_KEYS.has(k) && v !== undefined) rawMethodOptions[k] = v;
+  const methodOptions = method.resolveOptions(rawMethodOptions);
+  const attributedFn = getStepFunction(options.attributedFn ?? "probability");
+  const stepScoreNames = [...(options.stepScores ?? [])];
+  const stepScores = stepScoreNames.map((name) => ({ name, fn: getStepFunction(name), args: options.stepScoresArgs ?? {} }));
+
+  const sequences = await prepareSequences(model, texts, {
+    generatedTexts,
+    attrPosStart: options.attrPosStart,
+    attrPosEnd: options.attrPosEnd,
+    includeEosBaseline: options.includeEosBaseline,
+    generation: options.generationArgs,
+  });
+  await method.hook?.(model, methodOptions, {
+    sourceIds: model.isEncoderDecoder ? sequences.map((s) => s.sourceIds!) : undefined,
+    targetIds: sequences.map((s) => s.targetIds),
+    sourceBaselineIds: model.isEncoderDecoder ? sequences.map((s) => s.sourceBaselineIds!) : undefined,
+    targetBaselineIds: sequences.map((s) => s.targetBaselineIds),
+  });
+  const results: RawSequenceResult[] = [];
+  try {
+    const batchSize = options.batchSize ?? sequences.length;
+    for (let i = 0; i < sequences.length; i += batchSize) {
+      results.push(
+        ...(await runStepLoop(sequences.slice(i, i + batchSize), {
+          model, method, methodOptions,
+          attributedFn, attributedFnArgs: options.attributedFnArgs ?? {},
+          stepScores,
+          attributeTarget: options.attributeTarget ?? false,
+          signal: options.signal,
+          onProgress: options.onProgress,
+        })),
+      );
+    }
+  } finally {
+    method.unhook?.();
+  }
+  return { sequences, results, methodName: method.methodName, methodOptions: rawMethodOptions, stepScores: stepScoreNames, execTime: (Date.now() - t0) / 1000 };
+}

@@ -1,0 +1,58 @@
+import * as tf from "@tensorflow/tfjs-core";
+import type { AttributedSide, AttributionStepInputs, StepForwardInputs, StepForwardOutput } from "../method.js";
+import type { AttributionModel, ForwardStream } from "../model.js";
+import type { StepFunction } from "../stepFunctions/stepFunction.js";
+
+/** Everything {@link createStepInputs} needs: the step's tensors (owned by the caller) and the attributed function. */
+export interface StepInputsParams {
+  readonly model: AttributionModel;
+  readonly source?: AttributedSide;
+  readonly target: AttributedSide;
+  readonly targetTokenIds: tf.Tensor1D;
+  readonly attributeSource: boolean;
+  readonly attributeTarget: boolean;
+  readonly attributedFn: StepFunction;
+  readonly attributedFnArgs?: Readonly<Record<string, unknown>>;
+}
+
+function tileRows<T extends tf.Tensor>(t: T, repeat: number): T {
+  if (repeat === 1) return t;
+  const reps = [repeat, ...new Array(t.rank - 1).fill(1)];
+  return tf.tile(t, reps) as T;
+}
+
+/**
+ * Builds the {@link AttributionStepInputs} of one step: its `forward` tiles whatever the caller leaves out
+ * (`repeat` copies, copy-major) and scores the logits with the attributed function.
+ */
+export function createStepInputs(params: StepInputsParams): AttributionStepInputs {
+  const { model, source, target, targetTokenIds, attributedFn } = params;
+  const args = params.attributedFnArgs ?? {};
+  const forward = (inputs: StepForwardInputs = {}): StepForwardOutput => {
+    const repeat = inputs.repeat ?? 1;
+    const stream = (side: AttributedSide, embeds?: tf.Tensor3D, ids?: tf.Tensor2D): ForwardStream => ({
+      embeds: embeds ?? (ids ? undefined : tileRows(side.embeds, repeat)),
+      ids,
+      mask: tileRows(side.mask, repeat),
+    });
+    const out = model.forward(
+      {
+        source: source ? stream(source, inputs.sourceEmbeds, inputs.sourceIds) : undefined,
+        target: stream(target, inputs.targetEmbeds, inputs.targetIds),
+      },
+      { capture: inputs.capture, override: inputs.override },
+    );
+    const scores = attributedFn({ logits: out.logits, targetIds: tileRows(targetTokenIds, repeat), model, args });
+    return { scores, logits: out.logits, captured: out.captured };
+  };
+  return {
+    model,
+    batchSize: target.ids.shape[0],
+    source,
+    target,
+    attributeSource: params.attributeSource,
+    attributeTarget: params.attributeTarget,
+    targetTokenIds,
+    forward,
+  };
+}
