@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { inseqError } from "../errors.js";
 import type { AttributedSide, AttributionStepInputs, StepForwardInputs, StepForwardOutput } from "../method.js";
 import type { AttributionModel, ForwardStream } from "../model.js";
 import type { StepFunction } from "../stepFunctions/stepFunction.js";
@@ -28,13 +29,17 @@ function tileRows<T extends tf.Tensor>(t: T, repeat: number): T {
 export function createStepInputs(params: StepInputsParams): AttributionStepInputs {
   const { model, source, target, targetTokenIds, attributedFn } = params;
   const args = params.attributedFnArgs ?? {};
+  const batchSize = target.ids.shape[0];
   const forward = (inputs: StepForwardInputs = {}): StepForwardOutput => {
     const repeat = inputs.repeat ?? 1;
-    const stream = (side: AttributedSide, embeds?: tf.Tensor3D, ids?: tf.Tensor2D): ForwardStream => ({
-      embeds: embeds ?? (ids ? undefined : tileRows(side.embeds, repeat)),
-      ids,
-      mask: tileRows(side.mask, repeat),
-    });
+    const stream = (side: AttributedSide, embeds?: tf.Tensor3D, ids?: tf.Tensor2D): ForwardStream => {
+      for (const given of [embeds, ids]) {
+        if (given && given.shape[0] !== repeat * batchSize) {
+          throw inseqError("BATCH_MISMATCH", `Step forward: an input has ${given.shape[0]} rows, expected repeat × batch = ${repeat} × ${batchSize}.`);
+        }
+      }
+      return { embeds: embeds ?? (ids ? undefined : tileRows(side.embeds, repeat)), ids, mask: tileRows(side.mask, repeat) };
+    };
     const out = model.forward(
       {
         source: source ? stream(source, inputs.sourceEmbeds, inputs.sourceIds) : undefined,
@@ -47,7 +52,7 @@ export function createStepInputs(params: StepInputsParams): AttributionStepInput
   };
   return {
     model,
-    batchSize: target.ids.shape[0],
+    batchSize,
     source,
     target,
     attributeSource: params.attributeSource,

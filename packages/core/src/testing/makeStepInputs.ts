@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { inseqError } from "../errors.js";
-import type { AttributedSide, AttributionStepInputs, StepForwardInputs, StepForwardOutput } from "../method.js";
-import type { AttributionModel, ForwardStream, InputSide } from "../model.js";
+import { createStepInputs } from "../attribute/stepInputs.js";
+import type { AttributedSide, AttributionStepInputs } from "../method.js";
+import type { AttributionModel, InputSide } from "../model.js";
 import { probability } from "../stepFunctions/builtinStepFunctions.js";
 import type { StepFunction } from "../stepFunctions/stepFunction.js";
 
@@ -75,40 +76,15 @@ export function makeStepInputs(model: AttributionModel, options: MakeStepInputsO
   const targetTokenIds = keep(tf.tensor1d(options.targetTokenIds as number[], "int32"));
   const attributedFn = options.attributedFn ?? probability;
 
-  const forward = (inputs: StepForwardInputs = {}): StepForwardOutput => {
-    const repeat = inputs.repeat ?? 1;
-    const tile = <T extends tf.Tensor>(t: T): T => (repeat === 1 ? t : (tf.tile(t, [repeat, ...t.shape.slice(1).map(() => 1)]) as T));
-    const stream = (own: AttributedSide, embeds?: tf.Tensor3D, ids?: tf.Tensor2D): ForwardStream => {
-      for (const given of [embeds, ids]) {
-        if (given && given.shape[0] !== repeat * B) {
-          throw inseqError("BATCH_MISMATCH", `Step forward: an input has ${given.shape[0]} rows, expected repeat × batch = ${repeat} × ${B}.`);
-        }
-      }
-      const mask = tile(own.mask);
-      if (embeds) return { embeds, mask };
-      if (ids) return { ids, mask };
-      return { embeds: tile(own.embeds), mask };
-    };
-    const { logits, captured } = model.forward(
-      {
-        source: source ? stream(source, inputs.sourceEmbeds, inputs.sourceIds) : undefined,
-        target: stream(target, inputs.targetEmbeds, inputs.targetIds),
-      },
-      { capture: inputs.capture, override: inputs.override },
-    );
-    const scores = attributedFn({ logits, targetIds: tile(targetTokenIds), model, args: options.attributedFnArgs ?? {} });
-    return { scores, logits, captured };
-  };
-
-  return {
+  const step = createStepInputs({
     model,
-    batchSize: B,
     source,
     target,
+    targetTokenIds,
     attributeSource: model.isEncoderDecoder,
     attributeTarget: model.isEncoderDecoder ? (options.attributeTarget ?? false) : true,
-    targetTokenIds,
-    forward,
-    dispose: () => owned.forEach((t) => t.dispose()),
-  };
+    attributedFn,
+    attributedFnArgs: options.attributedFnArgs,
+  });
+  return { ...step, dispose: () => owned.forEach((t) => t.dispose()) };
 }
