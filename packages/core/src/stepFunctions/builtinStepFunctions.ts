@@ -7,7 +7,8 @@ export function gatherTargets(values: tf.Tensor2D, targetIds: tf.Tensor1D): tf.T
   return tf.tidy(() => {
     const depth = values.shape[1];
     // one-hot product instead of gather: differentiable on every backend (wasm lacks UnsortedSegmentSum).
-    const oneHot = tf.oneHot(tf.cast(targetIds, "int32"), depth, 1, 0, "float32");
+    // oneHot's own float32 output is wrong on wasm (tfjs 4.22 writes int bits: 1.4e-45), so build int32 and cast.
+    const oneHot = tf.cast(tf.oneHot(tf.cast(targetIds, "int32"), depth), "float32");
     return tf.sum(tf.mul(values, oneHot), 1) as tf.Tensor1D;
   });
 }
