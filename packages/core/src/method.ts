@@ -78,6 +78,8 @@ export interface MethodHookContext {
   /** Baseline ids, aligned with the ids above. */
   readonly sourceBaselineIds?: readonly (readonly number[])[];
   readonly targetBaselineIds: readonly (readonly number[])[];
+  /** Whether target prefixes are attributed (always for decoder-only models; `attributeTarget` otherwise). */
+  readonly attributeTarget: boolean;
 }
 
 /** Method options as a user passes them (CLI `--attribution-args`, `attribute(..., { nSteps })`). */

@@ -148,7 +148,7 @@ describe("discretized_integrated_gradients", () => {
     const ids = toyIds(fresh, "w4 w6 w8 w10");
     const options = resolveDigOptions({ nSteps: 8, nNeighbors: 10, cacheDir });
     const method = new DiscretizedIntegratedGradients();
-    await method.hook(fresh, options, { targetIds: [ids], targetBaselineIds: [ids.map(() => 1)] });
+    await method.hook(fresh, options, { targetIds: [ids], targetBaselineIds: [ids.map(() => 1)], attributeTarget: true });
     const builder = await modelPathBuilder(fresh, "target", { nNeighbors: 10 });
     const searched = builder.stats.searchedWords;
     expect(searched).toBeGreaterThan(0);
@@ -157,7 +157,7 @@ describe("discretized_integrated_gradients", () => {
     expect(builder.stats.searchedWords).toBe(searched); // every path was ready
     method.unhook();
     const again = new DiscretizedIntegratedGradients();
-    await again.hook(fresh, options, { targetIds: [ids], targetBaselineIds: [ids.map(() => 1)] });
+    await again.hook(fresh, options, { targetIds: [ids], targetBaselineIds: [ids.map(() => 1)], attributeTarget: true });
     expect(run(fresh, { targetIds: [ids.slice(0, 3)], targetTokenIds: [ids[3]] }, options, again)).toEqual(res);
     expect(builder.stats.searchedWords).toBe(searched);
     fresh.dispose();

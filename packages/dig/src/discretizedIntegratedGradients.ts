@@ -29,15 +29,17 @@ export class DiscretizedIntegratedGradients implements AttributionMethod<Discret
 
   /** Builds the paths of every token of the run before the first step (neighbours in batched rounds, cached). */
   async hook(model: AttributionModel, options: DiscretizedIntegratedGradientsOptions, context: MethodHookContext): Promise<void> {
-    const side: InputSide = model.isEncoderDecoder ? "source" : "target";
-    const ids = (model.isEncoderDecoder ? context.sourceIds : context.targetIds) ?? [];
-    const baselines = (model.isEncoderDecoder ? context.sourceBaselineIds : context.targetBaselineIds) ?? [];
-    // decoder-only: the last token of a sequence is never in an attributed prefix
-    const pairs = ids.flatMap((row, s) => row.slice(0, model.isEncoderDecoder ? row.length : row.length - 1).map((w, i): [number, number] => [w, baselines[s][i]]));
-    const builder = await modelPathBuilder(model, side, { nNeighbors: options.nNeighbors });
-    this.builders.set(`${side}|${options.nNeighbors}`, builder);
     const store = options.cache ? await defaultNeighbourStore(options.cacheDir) : undefined;
-    await builder.prepare(pairs, { nSteps: options.nSteps, strategy: options.strategy, store });
+    const sides: { side: InputSide; ids: readonly (readonly number[])[]; baselines: readonly (readonly number[])[]; dropLast: boolean }[] = [];
+    if (model.isEncoderDecoder) sides.push({ side: "source", ids: context.sourceIds ?? [], baselines: context.sourceBaselineIds ?? [], dropLast: false });
+    // the last target token is never in an attributed prefix
+    if (context.attributeTarget) sides.push({ side: "target", ids: context.targetIds, baselines: context.targetBaselineIds, dropLast: true });
+    for (const { side, ids, baselines, dropLast } of sides) {
+      const pairs = ids.flatMap((row, s) => row.slice(0, dropLast ? row.length - 1 : row.length).map((w, i): [number, number] => [w, baselines[s][i]]));
+      const builder = await modelPathBuilder(model, side, { nNeighbors: options.nNeighbors });
+      this.builders.set(`${side}|${options.nNeighbors}`, builder);
+      await builder.prepare(pairs, { nSteps: options.nSteps, strategy: options.strategy, store });
+    }
   }
 
   unhook(): void {

@@ -33,7 +33,7 @@ describe("layer resolution", () => {
   it("unknown layers throw UNKNOWN_LAYER from hook, listing the closest names", () => {
     const { causal } = toyModels();
     for (const method of [new LayerIntegratedGradients(), new LayerGradientXActivation(), new LayerDeepLift()] as AttributionMethod<any>[]) {
-      fails(() => method.hook!(causal, method.resolveOptions({ targetLayer: "layers.3" }), { targetIds: [], targetBaselineIds: [] }), "UNKNOWN_LAYER", /no layer "layers.3". Closest names: "layers.0", "layers.1", "embed"/);
+      fails(() => method.hook!(causal, method.resolveOptions({ targetLayer: "layers.3" }), { targetIds: [], targetBaselineIds: [], attributeTarget: true }), "UNKNOWN_LAYER", /no layer "layers.3". Closest names: "layers.0", "layers.1", "embed"/);
     }
     fails(() => resolveLayer(causal, "embd:input", false), "UNKNOWN_LAYER", /no layer "embd". Closest names: "embed"/);
     const gpt2 = named(["transformer.wte", "transformer.wpe", "transformer.h.0", "transformer.h.0.attn", "transformer.h.1", "transformer.ln_f"], false, { target: "transformer.wte" });

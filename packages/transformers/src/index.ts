@@ -1,1 +1,28 @@
-export {};
+/**
+ * @packageDocumentation
+ * Hugging Face models (GPT-2, Marian, ...) on TensorFlow.js for inseq.js: files (local, hub, URL), config,
+ * tokenizer, safetensors weights and the architectures implementing core's `AttributionModel`.
+ */
+export * from "./loadTransformersModel.js";
+export * from "./files/ModelFiles.js";
+export * from "./files/localModelFiles.js";
+export * from "./files/hubModelFiles.js";
+export * from "./files/urlModelFiles.js";
+export * from "./files/memoryModelFiles.js";
+export * from "./files/resolveModelFiles.js";
+export * from "./files/readJsonFile.js";
+export * from "./config/gpt2Config.js";
+export * from "./config/marianConfig.js";
+export * from "./tokenizer/TransformersTokenizer.js";
+export * from "./tokenizer/loadTokenizer.js";
+export * from "./weights/WeightSource.js";
+export * from "./weights/openSafetensorsWeights.js";
+export * from "./weights/sinusoidalPositions.js";
+export * from "./weights/ParameterStore.js";
+export * from "./layers/LayerHooks.js";
+export * from "./layers/closestNames.js";
+export * from "./models/Architecture.js";
+export * from "./models/architectureRegistry.js";
+export * from "./models/TransformersModel.js";
+export * from "./models/gpt2/Gpt2Model.js";
+export * from "./models/marian/MarianModel.js";

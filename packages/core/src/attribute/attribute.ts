@@ -95,6 +95,7 @@ export async function attributeRaw(model: AttributionModel, inputTexts: string |
     targetIds: sequences.map((s) => s.targetIds),
     sourceBaselineIds: model.isEncoderDecoder ? sequences.map((s) => s.sourceBaselineIds!) : undefined,
     targetBaselineIds: sequences.map((s) => s.targetBaselineIds),
+    attributeTarget: model.isEncoderDecoder ? !!options.attributeTarget : true,
   });
   const results: RawSequenceResult[] = [];
   try {

@@ -29,7 +29,7 @@ export interface Result {
 export function runMethod(method: AttributionMethod<any>, step: AttributionStepInputs, raw: RawMethodOptions = {}, steps = 1): Result[] {
   const options = method.resolveOptions(raw);
   const start = tf.memory().numTensors;
-  void method.hook?.(step.model, options, { targetIds: [] , targetBaselineIds: [] });
+  void method.hook?.(step.model, options, { targetIds: [], targetBaselineIds: [], attributeTarget: step.attributeTarget });
   const out: Result[] = [];
   for (let k = 0; k < steps; k++) {
     const r = method.attributeStep(step, options);

@@ -25,7 +25,7 @@ export interface Result {
 export function runMethod(method: AttributionMethod<any>, step: AttributionStepInputs, raw: RawMethodOptions = {}): Result {
   const options = method.resolveOptions(raw);
   const start = tf.memory().numTensors;
-  void method.hook?.(step.model, options, { targetIds: [], targetBaselineIds: [] });
+  void method.hook?.(step.model, options, { targetIds: [], targetBaselineIds: [], attributeTarget: step.attributeTarget });
   const r = method.attributeStep(step, options);
   const out: Result = { source: r.source?.arraySync(), target: r.target?.arraySync(), deltas: r.deltas?.arraySync() as number[] | undefined };
   tf.dispose([r.source, r.target, r.deltas].filter((t): t is tf.Tensor => t !== undefined));

@@ -1,0 +1,20 @@
+import { inseqError } from "@inseqjs/core";
+import type { ModelFiles } from "./ModelFiles.js";
+
+/**
+ * {@link ModelFiles} held in memory (strings are UTF-8 encoded): files picked in a browser, fixtures built in a
+ * test, or a model assembled by code.
+ */
+export function memoryModelFiles(files: Readonly<Record<string, Uint8Array | string>>, location = "memory"): ModelFiles {
+  const encoder = new TextEncoder();
+  return {
+    location,
+    async read(path: string): Promise<Uint8Array> {
+      const file = files[path];
+      if (file === undefined) {
+        throw inseqError("MISSING_FILE", `${path} is missing from ${location} (it has: ${Object.keys(files).join(", ") || "no files"}). Add it to the files you pass.`);
+      }
+      return typeof file === "string" ? encoder.encode(file) : file;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { inseqError } from "@inseqjs/core";
+import type { AttributionModel, ForwardInputs, ForwardOptions, ForwardOutput, InputSide, SpecialTokenIds } from "@inseqjs/core";
+import { LayerHooks } from "../layers/LayerHooks.js";
+import type { TransformersTokenizer } from "../tokenizer/TransformersTokenizer.js";
+import type { ParameterStore } from "../weights/ParameterStore.js";
+import { checkForwardInputs } from "./checkForwardInputs.js";
+
+/** What every architecture hands to {@link TransformersModel}. */
+export interface TransformersModelInit {
+  readonly modelName: string;
+  readonly modelClass: string;
+  /** `config.json`'s `model_type`. */
+  readonly modelType: string;
+  readonly isEncoderDecoder: boolean;
+  readonly tokenizer: TransformersTokenizer;
+  readonly specialTokens: SpecialTokenIds;
+  readonly embedScale: number;
+  readonly hiddenSize: number;
+  readonly vocabSize: number;
+  readonly maxPositions: number;
+  readonly embeddingLayers: { readonly source?: string; readonly target: string };
+  /** Every module name, in Hugging Face's `named_modules()` order. */
+  readonly layerNames: readonly string[];
+  readonly params: ParameterStore;
+}
+
+/**
+ * A Hugging Face model running on TF.js, implementing core's {@link AttributionModel}. The shared part: validation,
+ * layer hooks, tidy scopes, embeddings and disposal; an architecture subclass implements {@link TransformersModel.run}
+ * (the forward over already validated inputs) and {@link TransformersModel.embeddingTable}.
+ */
+export abstract class TransformersModel implements AttributionModel {
+  readonly modelName: string;
+  readonly modelClass: string;
+  readonly modelType: string;
+  readonly isEncoderDecoder: boolean;
+  readonly tokenizer: TransformersTokenizer;
+  readonly specialTokens: SpecialTokenIds;
+  readonly embedScale: number;
+  readonly hiddenSize: number;
+  readonly vocabSize: number;
+  readonly maxPositions: number;
+  readonly embeddingLayers: { readonly source?: string; readonly target: string };
+  protected readonly params: ParameterStore;
+  private readonly names: readonly string[];
+
+  protected constructor(init: TransformersModelInit) {
+    this.modelName = init.modelName;
+    this.modelClass = init.modelClass;
+    this.modelType = init.modelType;
+    this.isEncoderDecoder = init.isEncoderDecoder;
+    this.tokenizer = init.tokenizer;
+    this.specialTokens = init.specialTokens;
+    this.embedScale = init.embedScale;
+    this.hiddenSize = init.hiddenSize;
+    this.vocabSize = init.vocabSize;
+    this.maxPositions = init.maxPositions;
+    this.embeddingLayers = init.embeddingLayers;
+    this.names = init.layerNames;
+    this.params = init.params;
+  }
+
+  /** `(vocab, hidden)` embedding table of `side` (unscaled, owned by the model). */
+  protected abstract embeddingTable(side: InputSide): tf.Tensor2D;
+
+  /** The forward over validated inputs, inside a tidy scope; returns `(batch, vocab)` logits at the last target position. */
+  protected abstract run(inputs: ForwardInputs, hooks: LayerHooks): tf.Tensor2D;
+
+  private checkLive(): void {
+    if (this.params.isDisposed) throw inseqError("INVALID_OPTION", `${this.modelClass} "${this.modelName}" was disposed; load it again.`);
+  }
+
+  vocabularyEmbeddings(side: InputSide = "target"): tf.Tensor2D {
+    this.checkLive();
+    return this.embeddingTable(side);
+  }
+
+  embed(ids: tf.Tensor2D, side: InputSide = "target"): tf.Tensor3D {
+    this.checkLive();
+    const table = this.embeddingTable(side);
+    return tf.tidy(() => {
+      const e = tf.gather(table, ids.dtype === "int32" ? ids : tf.cast(ids, "int32")) as unknown as tf.Tensor3D;
+      return this.embedScale === 1 ? e : (tf.mul(e, this.embedScale) as tf.Tensor3D);
+    });
+  }
+
+  forward(inputs: ForwardInputs, options: ForwardOptions = {}): ForwardOutput {
+    this.checkLive();
+    checkForwardInputs(inputs, this);
+    const hooks = new LayerHooks(this.names, options, this.modelClass);
+    return tf.tidy(() => {
+      const logits = this.run(inputs, hooks);
+      return { logits, captured: hooks.finish() };
+    }) as ForwardOutput;
+  }
+
+  layerNames(): string[] {
+    return [...this.names];
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}

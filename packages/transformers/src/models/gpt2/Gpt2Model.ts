@@ -1,0 +1,108 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { additiveAttentionMask, linearTransposed } from "@inseqjs/backend-tfjs";
+import type { ForwardInputs } from "@inseqjs/core";
+import type { Gpt2Config } from "../../config/gpt2Config.js";
+import type { LayerHooks } from "../../layers/LayerHooks.js";
+import { activationFunction } from "../../nn/activationFunction.js";
+import type { Activation } from "../../nn/activationFunction.js";
+import { embedStream } from "../../nn/embedStream.js";
+import { layerNormModule } from "../../nn/layerNormModule.js";
+import { linearModule } from "../../nn/linearModule.js";
+import { multiHeadAttention } from "../../nn/multiHeadAttention.js";
+import { positionIds } from "../../nn/positionIds.js";
+import { ParameterStore } from "../../weights/ParameterStore.js";
+import type { ArchitectureParts } from "../Architecture.js";
+import { TransformersModel } from "../TransformersModel.js";
+import { gpt2LayerNames } from "./gpt2LayerNames.js";
+import { loadGpt2Weights } from "./gpt2Weights.js";
+import type { Gpt2BlockWeights, Gpt2Weights } from "./gpt2Weights.js";
+
+/**
+ * GPT-2 (`GPT2LMHeadModel`) on TF.js: learned positions (from the padding mask, so left padding is exact), pre-LN
+ * blocks, `gelu_new` MLP, tied LM head applied to the last position only.
+ */
+export class Gpt2Model extends TransformersModel {
+  readonly config: Gpt2Config;
+  private readonly weights: Gpt2Weights;
+  private readonly act: Activation;
+
+  private constructor(parts: ArchitectureParts<Gpt2Config>, params: ParameterStore, weights: Gpt2Weights) {
+    const { config: c, tokenizer } = parts;
+    super({
+      modelName: parts.modelName,
+      modelClass: c.architecture,
+      modelType: "gpt2",
+      isEncoderDecoder: false,
+      tokenizer,
+      specialTokens: {
+        bos: c.bosTokenId ?? tokenizer.specialTokens.bos,
+        eos: c.eosTokenId ?? tokenizer.specialTokens.eos,
+        pad: c.padTokenId ?? tokenizer.specialTokens.pad,
+        unk: tokenizer.specialTokens.unk,
+      },
+      embedScale: 1,
+      hiddenSize: c.hiddenSize,
+      vocabSize: c.vocabSize,
+      maxPositions: c.maxPositions,
+      embeddingLayers: { target: "transformer.wte" },
+      layerNames: gpt2LayerNames(c.numLayers),
+      params,
+    });
+    this.config = c;
+    this.weights = weights;
+    this.act = activationFunction(c.activation, "gpt2");
+  }
+
+  /** Loads the parameters from `parts.weights` and builds the model. */
+  static create(parts: ArchitectureParts<Gpt2Config>): Gpt2Model {
+    const params = new ParameterStore(parts.weights, parts.config.architecture);
+    try {
+      const weights = loadGpt2Weights(params, parts.config);
+      params.finishLoading();
+      return new Gpt2Model(parts, params, weights);
+    } catch (e) {
+      params.dispose();
+      throw e;
+    }
+  }
+
+  protected embeddingTable(): tf.Tensor2D {
+    return this.weights.wte;
+  }
+
+  protected run(inputs: ForwardInputs, hooks: LayerHooks): tf.Tensor2D {
+    const { target } = inputs;
+    const w = this.weights;
+    const x = embedStream(hooks, target, { names: ["transformer.wte"], table: w.wte, scale: this.embedScale });
+    const [batch, length, hidden] = x.shape;
+    const positions = hooks.module("transformer.wpe", positionIds(batch, length, target.mask), (p) => tf.gather(w.wpe, p) as unknown as tf.Tensor3D);
+    const mask = additiveAttentionMask({ queryLength: length, keyMask: target.mask, causal: true });
+    let h = tf.add(x, positions) as tf.Tensor3D;
+    w.blocks.forEach((block, i) => {
+      h = hooks.module(`transformer.h.${i}`, h, (v) => this.block(hooks, i, block, v, mask));
+    });
+    h = layerNormModule(hooks, "transformer.ln_f", h, w.lnF);
+    const last = tf.reshape(tf.slice(h, [0, length - 1, 0], [batch, 1, hidden]), [batch, hidden]) as tf.Tensor2D;
+    return hooks.module("lm_head", last, (v) => linearTransposed(v, w.lmHead));
+  }
+
+  private block(hooks: LayerHooks, i: number, b: Gpt2BlockWeights, x: tf.Tensor3D, mask: tf.Tensor | undefined): tf.Tensor3D {
+    const p = `transformer.h.${i}`;
+    const attended = hooks.module(`${p}.attn`, layerNormModule(hooks, `${p}.ln_1`, x, b.ln1), (v) => this.attention(hooks, i, b, v, mask));
+    const h = tf.add(x, attended) as tf.Tensor3D;
+    const mlp = hooks.module(`${p}.mlp`, layerNormModule(hooks, `${p}.ln_2`, h, b.ln2), (v) => {
+      const inner = hooks.module(`${p}.mlp.act`, linearModule(hooks, `${p}.mlp.c_fc`, v, b.cFc), this.act);
+      return linearModule(hooks, `${p}.mlp.c_proj`, inner, b.mlpProj);
+    });
+    return tf.add(h, mlp) as tf.Tensor3D;
+  }
+
+  private attention(hooks: LayerHooks, i: number, b: Gpt2BlockWeights, x: tf.Tensor3D, mask: tf.Tensor | undefined): tf.Tensor3D {
+    const p = `transformer.h.${i}.attn`;
+    const c = this.config;
+    const [q, k, v] = tf.split(linearModule(hooks, `${p}.c_attn`, x, b.cAttn), 3, 2) as tf.Tensor3D[];
+    let scale = c.scaleAttnWeights ? 1 / Math.sqrt(c.hiddenSize / c.numHeads) : 1;
+    if (c.scaleAttnByInverseLayerIdx) scale /= i + 1;
+    return linearModule(hooks, `${p}.c_proj`, multiHeadAttention(q, k, v, c.numHeads, mask, scale), b.attnProj);
+  }
+}
