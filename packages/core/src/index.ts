@@ -7,6 +7,7 @@ export * from "./ndarray.js";
 export * from "./model.js";
 export * from "./method.js";
 export * from "./methodRegistry.js";
+export * from "./options/index.js";
 export * from "./stepFunctions/index.js";
 export * from "./safetensors/index.js";
 export * from "./pathMath/index.js";

@@ -1,0 +1,2 @@
+export * from "./optionReader.js";
+export * from "./closestNames.js";
