@@ -31,7 +31,8 @@ if (mode === "demo") {
   const extra = process.argv.slice(3);
   const args = extra.length
     ? extra
-    : ["attribute", "-a", "integrated_gradients", "-i", "the cat sat on", "-g", "the cat sat on ? who many again who", "--step-scores", "probability"];
+    : // key-value recall on the trained default model (models/tiny-kv): it answers 7, and the value 7 lights up
+      ["attribute", "-a", "integrated_gradients", "-i", "a 3 b 7 c 1 d 5 ; b =", "--step-scores", "probability"];
   run("node", [join(root, "apps/cli/dist/bin.js"), ...args]);
 } else if (mode === "test") {
   const out = run("npx", pnpm("turbo", "run", "build", "lint", "typecheck", "test", "--output-logs=new-only", "--concurrency=1"), { capture: true });

@@ -30,6 +30,11 @@ export interface StepForwardInputs {
   readonly targetIds?: tf.Tensor2D;
   readonly capture?: readonly string[];
   readonly override?: Readonly<Record<string, tf.Tensor>>;
+  /**
+   * `"rescale"`: the given rows are `[inputs; references]` halves (an even `repeat`) and the model applies DeepLIFT's
+   * Rescale rule to its elementwise non-linearities ({@link ForwardOptions.deepLiftReference}).
+   */
+  readonly deepLiftReference?: "rescale";
 }
 
 /** Output of {@link AttributionStepInputs.forward}. */

@@ -61,6 +61,12 @@ export interface ForwardOptions {
   readonly capture?: readonly string[];
   /** Replaces a layer's output (or input) with the given tensor, which must have the same shape. */
   readonly override?: Readonly<Record<string, tf.Tensor>>;
+  /**
+   * `"rescale"`: the batch is two halves, `[inputs; references]`, and every elementwise non-linearity applies
+   * DeepLIFT's Rescale rule to its gradient (secant slope between the halves). Only for models whose
+   * {@link AttributionModel.supportsDeepLiftRescale} is true.
+   */
+  readonly deepLiftReference?: "rescale";
 }
 
 /** Suffix that turns a layer name into the name of its input in `capture` / `override`. */
@@ -94,12 +100,21 @@ export interface AttributionModel {
   readonly maxPositions: number;
   /** Names of the input-embedding layers: the default layer of the layer methods. */
   readonly embeddingLayers: { readonly source?: string; readonly target: string };
+  /**
+   * Encoder-decoder only, optional: the decoder ids that every target starts with, as Hugging Face generation builds
+   * them — `[decoder_start_token_id]`, followed by the forced first token (`forced_bos_token_id`: the target language
+   * of M2M-100 / NLLB / mBART-50, `<s>` of BART) where the model has one. The step loop uses
+   * `[specialTokens.decoderStart]` when this is absent; positions of the prefix are not attributed by default.
+   */
+  decoderPrefix?(): number[];
   /** `(vocab, hidden)` embedding matrix of `side`, *not* scaled by `embedScale`. Owned by the model: do not dispose. */
   vocabularyEmbeddings(side?: InputSide): tf.Tensor2D;
   /** Ids → embeddings × embedScale, `(batch, len, hidden)`. */
   embed(ids: tf.Tensor2D, side?: InputSide): tf.Tensor3D;
   /** Differentiable forward pass; logits at the last target position only. */
   forward(inputs: ForwardInputs, options?: ForwardOptions): ForwardOutput;
+  /** Whether `forward` honours {@link ForwardOptions.deepLiftReference} (DeepLIFT's Rescale rule); absent = no. */
+  readonly supportsDeepLiftRescale?: boolean;
   /** Every name accepted by `capture` / `override` (without the input suffix). */
   layerNames(): string[];
   /** Frees the weights. */

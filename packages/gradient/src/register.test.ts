@@ -38,7 +38,7 @@ describe("options", () => {
     const path = { nSteps: 50, method: "gausslegendre", multiplyByInputs: true, internalBatchSize: undefined, returnConvergenceDelta: false };
     expect(getMethod("integrated_gradients").resolveOptions({})).toEqual(path);
     expect(getMethod("sequential_integrated_gradients").resolveOptions({})).toEqual(path);
-    expect(getMethod("deeplift").resolveOptions({})).toEqual({ multiplyByInputs: true, returnConvergenceDelta: false });
+    expect(getMethod("deeplift").resolveOptions({})).toEqual({ rule: "gradient", multiplyByInputs: true, returnConvergenceDelta: false });
     expect(getMethod("gradient_shap").resolveOptions({})).toMatchObject({ nSamples: 5, stdevs: 0, seed: undefined, alphas: undefined, multiplyByInputs: true });
   });
 
@@ -50,7 +50,7 @@ describe("options", () => {
     });
     rejects(() => getMethod("integrated_gradients").resolveOptions({ n_steps: 7, nSteps: 8 }), /given twice/);
     // null / undefined mean "default", like Python's None
-    expect(getMethod("deeplift").resolveOptions({ multiplyByInputs: null, returnConvergenceDelta: undefined })).toEqual({ multiplyByInputs: true, returnConvergenceDelta: false });
+    expect(getMethod("deeplift").resolveOptions({ multiplyByInputs: null, returnConvergenceDelta: undefined })).toEqual({ rule: "gradient", multiplyByInputs: true, returnConvergenceDelta: false });
   });
 
   it("reject wrong types, naming the option and the expected type", () => {

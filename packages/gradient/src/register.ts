@@ -12,7 +12,7 @@ export const GRADIENT_METHODS: readonly { methodName: string; create: Attributio
   { methodName: "saliency", create: () => new Saliency(), description: "absolute gradient of the attributed function w.r.t. the input embeddings" },
   { methodName: "input_x_gradient", create: () => new InputXGradient(), description: "input embeddings times their gradient" },
   { methodName: "integrated_gradients", create: () => new IntegratedGradients(), description: "path integral of gradients from the baseline to the input (Gauss-Legendre or Riemann)" },
-  { methodName: "deeplift", create: () => new DeepLift(), description: "DeepLIFT: (input − baseline) times the multipliers (gradients at the input on these models)" },
+  { methodName: "deeplift", create: () => new DeepLift(), description: "DeepLIFT: (input − baseline) times the multipliers (gradients at the input; rule \"rescale\": the Rescale rule)" },
   { methodName: "gradient_shap", create: () => new GradientShap(), description: "expected gradients at random points between baseline and (noisy) input, times (input − baseline)" },
   { methodName: "sequential_integrated_gradients", create: () => new SequentialIntegratedGradients(), description: "integrated gradients of one position at a time, others held at their input values" },
 ];

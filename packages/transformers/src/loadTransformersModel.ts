@@ -4,12 +4,13 @@ import type { ModelFiles } from "./files/ModelFiles.js";
 import { readJsonFile } from "./files/readJsonFile.js";
 import { resolveModelFiles } from "./files/resolveModelFiles.js";
 import { getArchitecture } from "./models/architectureRegistry.js";
+import type { TargetLanguageOptions } from "./models/bart/bartTargetLanguage.js";
 import type { TransformersModel } from "./models/TransformersModel.js";
 import { loadTokenizer } from "./tokenizer/loadTokenizer.js";
-import { openSafetensorsWeights } from "./weights/openSafetensorsWeights.js";
+import { openModelWeights } from "./weights/onnxOrSafetensorsWeights.js";
 
 /** Options of {@link loadTransformersModel}: where hub files come from, or the files themselves. */
-export interface LoadTransformersModelOptions extends HubOptions {
+export interface LoadTransformersModelOptions extends HubOptions, TargetLanguageOptions {
   /** Read the model from these files instead of resolving `nameOrPath` (a custom source, files picked in a browser). */
   readonly files?: ModelFiles;
 }
@@ -17,7 +18,9 @@ export interface LoadTransformersModelOptions extends HubOptions {
 /**
  * Loads a Hugging Face model for attribution: `nameOrPath` is a local folder (Node), a hub id (`openai-community/gpt2`,
  * downloaded into the Hugging Face cache) or an http(s) URL of the files. Reads `config.json`, `tokenizer.json` and
- * safetensors weights, and builds the TF.js implementation of its `model_type` (`UNSUPPORTED_MODEL_TYPE` otherwise).
+ * safetensors weights (or, in transformers.js repositories without them, the float32 ONNX files under `onnx/`), and
+ * builds the TF.js implementation of its `model_type` (`UNSUPPORTED_MODEL_TYPE` otherwise). Multilingual
+ * encoder-decoders take their target language from `tgtLang` / `forcedBosTokenId`.
  * Call `dispose()` on the result to free its weights.
  */
 export async function loadTransformersModel(nameOrPath: string, options: LoadTransformersModelOptions = {}): Promise<TransformersModel> {
@@ -28,6 +31,7 @@ export async function loadTransformersModel(nameOrPath: string, options: LoadTra
   }
   const architecture = getArchitecture(json.model_type);
   const config = architecture.parseConfig(json);
-  const [tokenizer, weights] = await Promise.all([loadTokenizer(files), openSafetensorsWeights(files)]);
-  return architecture.create({ modelName: nameOrPath, config, tokenizer, weights });
+  const [tokenizer, weights] = await Promise.all([loadTokenizer(files), openModelWeights(files, { modelType: json.model_type })]);
+  const loadOptions = { tgtLang: options.tgtLang, forcedBosTokenId: options.forcedBosTokenId };
+  return architecture.create({ modelName: nameOrPath, config, tokenizer, weights, loadOptions });
 }

@@ -13,3 +13,4 @@ export * from "./printableText.js";
 export * from "./escapeMarkup.js";
 export * from "./displayWidth.js";
 export type { AnsiColorMode } from "./ansiColor.js";
+export * from "./registerRenderer.js";

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useBackend } from "../useBackend.js";
+import { useBackend } from "../index.js";
 import { attention } from "./attention.js";
 import { additiveAttentionMask, MASKED_SCORE } from "./attentionMask.js";
 import { mergeHeads, splitHeads } from "./heads.js";

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useBackend } from "../useBackend.js";
+import { useBackend } from "../index.js";
 import { gelu } from "./gelu.js";
 import { geluNew } from "./geluNew.js";
 import { silu } from "./silu.js";

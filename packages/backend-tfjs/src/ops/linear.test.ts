@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { useBackend } from "../useBackend.js";
+import { useBackend } from "../index.js";
 import { linear, linearTransposed } from "./linear.js";
 import { matMulTransposedB } from "./matMulTransposedB.js";
 import { recordKernels, transposedMatMuls } from "./recordKernels.js";

@@ -10,13 +10,19 @@ function product(x: tf.Tensor2D, weight: tf.Tensor2D, layout: Layout, bias?: tf.
 }
 
 // The weights are frozen model parameters: the custom gradient only flows to `x`, which skips the weight-gradient
-// matMul (a third of the backward cost) and keeps every product untransposed.
-function constantWeightProduct(x: tf.Tensor2D, weight: tf.Tensor2D, layout: Layout, bias?: tf.Tensor1D): tf.Tensor2D {
+// matMul (a third of the backward cost) and keeps every product untransposed. The 3-D ↔ 2-D reshapes happen inside
+// the op, off the gradient tape: a taped reshape keeps a copy of its input (a full copy on wasm) for its gradient.
+function constantWeightProduct<T extends tf.Tensor2D | tf.Tensor3D>(x: T, weight: tf.Tensor2D, layout: Layout, inDim: number, outDim: number, bias?: tf.Tensor1D): T {
+  const lead = x.shape.slice(0, -1);
+  const rows = lead.reduce((a, b) => a * b, 1);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
-    value: product(args[0] as tf.Tensor2D, weight, layout, bias),
-    gradFunc: (dy: tf.Tensor) => (layout === "inOut" ? matMulTransposedB(dy as tf.Tensor2D, weight) : tf.matMul(dy as tf.Tensor2D, weight)),
+    value: tf.reshape(product(tf.reshape(args[0] as tf.Tensor, [rows, inDim]) as tf.Tensor2D, weight, layout, bias), [...lead, outDim]),
+    gradFunc: (dy: tf.Tensor) => {
+      const d = tf.reshape(dy, [rows, outDim]) as tf.Tensor2D;
+      return tf.reshape(layout === "inOut" ? matMulTransposedB(d, weight) : tf.matMul(d, weight), [...lead, inDim]);
+    },
   }));
-  return op(x) as tf.Tensor2D;
+  return op(x) as T;
 }
 
 function apply<T extends tf.Tensor2D | tf.Tensor3D>(x: T, weight: tf.Tensor2D, layout: Layout, bias: tf.Tensor1D | undefined, name: string): T {
@@ -25,10 +31,7 @@ function apply<T extends tf.Tensor2D | tf.Tensor3D>(x: T, weight: tf.Tensor2D, l
   if (x.rank !== 2 && x.rank !== 3) throw new Error(`${name}: x must have rank 2 or 3, got [${x.shape}].`);
   if (x.shape[x.rank - 1] !== inDim) throw new Error(`${name}: x [${x.shape}] does not match weight [${weight.shape}] (${layout}).`);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== outDim)) throw new Error(`${name}: bias [${bias.shape}] must be [${outDim}].`);
-  if (x.rank === 2) return constantWeightProduct(x as tf.Tensor2D, weight, layout, bias) as T;
-  const [b, l] = x.shape;
-  const flat = tf.reshape(x, [b * l, inDim]) as tf.Tensor2D;
-  return tf.reshape(constantWeightProduct(flat, weight, layout, bias), [b, l, outDim]) as T;
+  return constantWeightProduct(x, weight, layout, inDim, outDim, bias);
 }
 
 /**

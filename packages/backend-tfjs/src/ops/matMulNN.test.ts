@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { useBackend } from "../useBackend.js";
+import { useBackend } from "../index.js";
 import { matMulNN } from "./matMulNN.js";
 import { recordKernels, transposedMatMuls } from "./recordKernels.js";
 

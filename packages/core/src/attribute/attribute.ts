@@ -3,13 +3,21 @@ import type { AttributionMethod, RawMethodOptions } from "../method.js";
 import { getMethod } from "../methodRegistry.js";
 import type { AttributionModel } from "../model.js";
 import { getStepFunction } from "../stepFunctions/stepFunctionRegistry.js";
+import { readContrastSpec, type ContrastOptions } from "./contrastSpec.js";
 import type { GreedyGenerateOptions } from "./generate.js";
+import { prepareContrast } from "./prepareContrast.js";
 import { prepareSequences } from "./prepareSequences.js";
-import { runStepLoop, type AttributionProgress, type RawSequenceResult } from "./stepLoop.js";
+import { runStackedStepLoop } from "./stepBatching.js";
+import type { AttributionProgress, RawSequenceResult } from "./stepLoop.js";
 import type { PreparedSequence } from "./prepareSequences.js";
 
-/** Options of {@link attribute}; keys it does not know are passed to the method (`nSteps`, `internalBatchSize`...). */
-export interface AttributeOptions {
+/**
+ * Options of {@link attribute}; keys it does not know are passed to the method (`nSteps`, `internalBatchSize`...).
+ * The contrast options (`contrastTargets`, `contrastSources`, `contrastTargetsAlignments`, `contrastForceInputs`)
+ * apply to the attributed function and to the step scores; the same keys in `attributedFnArgs` / `stepScoresArgs`
+ * take precedence there.
+ */
+export interface AttributeOptions extends ContrastOptions {
   /** Method id (`integrated_gradients`) or instance. */
   readonly method: string | AttributionMethod<any>;
   /** Texts to explain (decoder-only: prompt included). Generated greedily when omitted. */
@@ -20,7 +28,7 @@ export interface AttributeOptions {
   readonly attributedFn?: string;
   readonly attributedFnArgs?: Readonly<Record<string, unknown>>;
   readonly stepScoresArgs?: Readonly<Record<string, unknown>>;
-  /** First target position explained (default: after the prompt; 1 for encoder-decoder). Negative counts from the end. */
+  /** First target position explained (default: after the prompt; encoder-decoder: after the decoder prefix, i.e. 1, or 2 with a forced target-language token). Negative counts from the end. */
   readonly attrPosStart?: number;
   /** One past the last target position explained (default: the end). */
   readonly attrPosEnd?: number;
@@ -30,6 +38,13 @@ export interface AttributeOptions {
   readonly includeEosBaseline?: boolean;
   /** Sequences per batch (default: all at once). */
   readonly batchSize?: number;
+  /**
+   * Generation steps of one sequence attributed together, as rows of one forward/backward (left-padded prefixes;
+   * decoder-only models without contrastive inputs). Same numbers as one step at a time; fewer, larger passes —
+   * faster when a step's pass is small (saliency, gradient × input), while path methods already fill their passes
+   * with `internalBatchSize` rows. Default 1.
+   */
+  readonly stepBatchSize?: number;
   /** Greedy generation when `generatedTexts` is omitted. */
   readonly generationArgs?: GreedyGenerateOptions;
   /** Method options, merged with the unknown top-level keys. */
@@ -39,9 +54,13 @@ export interface AttributeOptions {
   readonly [methodOption: string]: unknown;
 }
 
+/** Top-level contrast options, shared by the attributed function and the step scores. */
+const CONTRAST_KEYS = ["contrastTargets", "contrastSources", "contrastTargetsAlignments", "contrastForceInputs", "skipSpecialTokens"] as const;
+
 const OWN_KEYS = new Set([
   "method", "generatedTexts", "stepScores", "attributedFn", "attributedFnArgs", "stepScoresArgs", "attrPosStart", "attrPosEnd",
-  "attributeTarget", "includeEosBaseline", "batchSize", "generationArgs", "methodOptions", "signal", "onProgress",
+  "attributeTarget", "includeEosBaseline", "batchSize", "stepBatchSize", "generationArgs", "methodOptions", "signal", "onProgress",
+  ...CONTRAST_KEYS,
 ]);
 
 /** Everything the step loop produced, before it is wrapped in output classes. */
@@ -52,6 +71,9 @@ export interface RawAttribution {
   readonly methodOptions: RawMethodOptions;
   readonly stepScores: readonly string[];
   readonly execTime: number;
+  /** Arguments the attributed function and the step scores received (top-level contrast options merged in). */
+  readonly attributedFnArgs?: Readonly<Record<string, unknown>>;
+  readonly stepScoresArgs?: Readonly<Record<string, unknown>>;
 }
 
 function checkInteger(name: string, value: unknown, min: number): void {
@@ -72,6 +94,7 @@ export async function attributeRaw(model: AttributionModel, inputTexts: string |
   checkInteger("attrPosStart", options.attrPosStart, -1e9);
   checkInteger("attrPosEnd", options.attrPosEnd, -1e9);
   checkInteger("batchSize", options.batchSize, 1);
+  checkInteger("stepBatchSize", options.stepBatchSize, 1);
   if (options.stepScores !== undefined && !Array.isArray(options.stepScores)) {
     throw inseqError("INVALID_OPTION", `Option stepScores must be an array of step function ids, e.g. ["probability"].`);
   }
@@ -81,15 +104,25 @@ export async function attributeRaw(model: AttributionModel, inputTexts: string |
   const methodOptions = method.resolveOptions(rawMethodOptions);
   const attributedFn = getStepFunction(options.attributedFn ?? "probability");
   const stepScoreNames = [...(options.stepScores ?? [])];
-  const stepScores = stepScoreNames.map((name) => ({ name, fn: getStepFunction(name), args: options.stepScoresArgs ?? {} }));
+  const shared = Object.fromEntries(CONTRAST_KEYS.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
+  const attributedFnArgs = { ...shared, ...(options.attributedFnArgs ?? {}) };
+  const stepScoresArgs = { ...shared, ...(options.stepScoresArgs ?? {}) };
+  const stepScores = stepScoreNames.map((name) => ({ name, fn: getStepFunction(name), args: stepScoresArgs }));
+  const attributedFnContrast = readContrastSpec(attributedFnArgs, texts.length, "attributedFnArgs");
+  const stepScoresContrast = stepScoreNames.length ? readContrastSpec(stepScoresArgs, texts.length, "stepScoresArgs") : undefined;
 
-  const sequences = await prepareSequences(model, texts, {
+  const prepared = await prepareSequences(model, texts, {
     generatedTexts,
     attrPosStart: options.attrPosStart,
     attrPosEnd: options.attrPosEnd,
     includeEosBaseline: options.includeEosBaseline,
     generation: options.generationArgs,
   });
+  const fnContrasts = attributedFnContrast && prepareContrast(model, prepared, attributedFnContrast);
+  const scoreContrasts = stepScoresContrast && prepareContrast(model, prepared, stepScoresContrast);
+  const sequences = fnContrasts || scoreContrasts
+    ? prepared.map((seq, i) => ({ ...seq, contrast: { attributedFn: fnContrasts?.[i], stepScores: scoreContrasts?.[i] } }))
+    : prepared;
   await method.hook?.(model, methodOptions, {
     sourceIds: model.isEncoderDecoder ? sequences.map((s) => s.sourceIds!) : undefined,
     targetIds: sequences.map((s) => s.targetIds),
@@ -102,18 +135,21 @@ export async function attributeRaw(model: AttributionModel, inputTexts: string |
     const batchSize = options.batchSize ?? sequences.length;
     for (let i = 0; i < sequences.length; i += batchSize) {
       results.push(
-        ...(await runStepLoop(sequences.slice(i, i + batchSize), {
+        ...(await runStackedStepLoop(sequences.slice(i, i + batchSize), {
           model, method, methodOptions,
-          attributedFn, attributedFnArgs: options.attributedFnArgs ?? {},
+          attributedFn, attributedFnArgs,
           stepScores,
           attributeTarget: options.attributeTarget ?? false,
           signal: options.signal,
           onProgress: options.onProgress,
-        })),
+        }, options.stepBatchSize ?? 1)),
       );
     }
   } finally {
     method.unhook?.();
   }
-  return { sequences, results, methodName: method.methodName, methodOptions: rawMethodOptions, stepScores: stepScoreNames, execTime: (Date.now() - t0) / 1000 };
+  return {
+    sequences, results, methodName: method.methodName, methodOptions: rawMethodOptions, stepScores: stepScoreNames,
+    execTime: (Date.now() - t0) / 1000, attributedFnArgs, stepScoresArgs,
+  };
 }

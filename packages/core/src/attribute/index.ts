@@ -5,3 +5,7 @@ export * from "./stepInputs.js";
 export * from "./stepLoop.js";
 export * from "./attribute.js";
 export * from "./buildAttributionOutput.js";
+export * from "./contrastSpec.js";
+export * from "./prepareContrast.js";
+export * from "./stepContrast.js";
+export * from "./stepBatching.js";

@@ -2,6 +2,7 @@ import { inseqError } from "../errors.js";
 import type { AttributionModel } from "../model.js";
 import { baselineIds } from "./baselines.js";
 import { greedyGenerate, type GreedyGenerateOptions } from "./generate.js";
+import type { SequenceContrast } from "./prepareContrast.js";
 
 /** One input sequence made ready for the step loop: ids, baselines and the range of steps to attribute. */
 export interface PreparedSequence {
@@ -18,6 +19,11 @@ export interface PreparedSequence {
   /** First and one-past-last target index explained. */
   readonly attrPosStart: number;
   readonly attrPosEnd: number;
+  /** Tokenized contrastive inputs of the attributed function and of the step scores, when given. */
+  readonly contrast?: {
+    readonly attributedFn?: SequenceContrast;
+    readonly stepScores?: SequenceContrast;
+  };
 }
 
 /** Options of {@link prepareSequences}. */
@@ -48,6 +54,24 @@ function resolveRange(start: number | undefined, end: number | undefined, first:
   return [s, e];
 }
 
+/** Encoder-decoder target prefix: the model's {@link AttributionModel.decoderPrefix}, else `[decoderStart]`. */
+export function decoderPrefixIds(model: AttributionModel): number[] {
+  const prefix = model.decoderPrefix?.() ?? (model.specialTokens.decoderStart === undefined ? [] : [model.specialTokens.decoderStart]);
+  if (prefix.length === 0) throw inseqError("INVALID_OPTION", `${model.modelName} has no decoder_start_token_id; set it in config.json.`);
+  return prefix;
+}
+
+/**
+ * Ids of a generated text after the decoder prefix. Models with a {@link AttributionModel.decoderPrefix} get the
+ * text's tokens without the tokenizer's template (which may add a source-language code) plus EOS, as Hugging Face
+ * builds labels with `text_target`; other models the tokenizer's encoding (Marian appends `</s>`).
+ */
+export function encodeGeneratedTarget(model: AttributionModel, text: string): number[] {
+  const { eos } = model.specialTokens;
+  if (!model.decoderPrefix || eos === undefined) return model.tokenizer.encode(text);
+  return [...model.tokenizer.encode(text, { addSpecialTokens: false }), eos];
+}
+
 /**
  * Tokenizes inputs and generated texts (generating greedily where none is given), builds baseline ids and the
  * attributed step range of every sequence, and checks every input against the model's limits.
@@ -72,24 +96,23 @@ export async function prepareSequences(model: AttributionModel, inputTexts: read
     if (model.isEncoderDecoder) {
       const sourceIds = tokenizer.encode(inputText);
       check(sourceIds, "The input");
-      const start = specialTokens.decoderStart;
-      if (start === undefined) throw inseqError("INVALID_OPTION", `${model.modelName} has no decoder_start_token_id; set it in config.json.`);
+      const prefix = decoderPrefixIds(model);
       let targetIds: number[];
       if (generated) {
         if (generated[i].trim() === "") throw inseqError("EMPTY_INPUT", `Generated text ${i} is empty; pass the model's output text or omit generatedTexts to generate it.`);
-        targetIds = [start, ...tokenizer.encode(generated[i])];
+        targetIds = [...prefix, ...encodeGeneratedTarget(model, generated[i])];
       } else {
-        targetIds = await greedyGenerate(model, { sourceIds, prefix: [start] }, options.generation);
+        targetIds = await greedyGenerate(model, { sourceIds, prefix }, options.generation);
       }
       check(targetIds, "The generated text");
-      const [s, e] = resolveRange(options.attrPosStart, options.attrPosEnd, 1, targetIds.length);
+      const [s, e] = resolveRange(options.attrPosStart, options.attrPosEnd, prefix.length, targetIds.length);
       out.push({
         inputText,
-        generatedText: generated ? generated[i] : tokenizer.decode(targetIds.slice(1), { skipSpecialTokens: true }),
+        generatedText: generated ? generated[i] : tokenizer.decode(targetIds.slice(prefix.length), { skipSpecialTokens: true }),
         sourceIds,
         sourceBaselineIds: baselineIds(sourceIds, specialTokens, { includeEosBaseline: options.includeEosBaseline }),
         targetIds,
-        targetBaselineIds: baselineIds(targetIds, specialTokens, { includeEosBaseline: options.includeEosBaseline, keepPositions: [0] }),
+        targetBaselineIds: baselineIds(targetIds, specialTokens, { includeEosBaseline: options.includeEosBaseline, keepPositions: prefix.map((_, j) => j) }),
         promptLength: 0,
         attrPosStart: s,
         attrPosEnd: e,

@@ -3,6 +3,7 @@ import { inseqError } from "../errors.js";
 import type { AttributedSide, AttributionStepInputs, StepForwardInputs, StepForwardOutput } from "../method.js";
 import type { AttributionModel, ForwardStream } from "../model.js";
 import type { StepFunction } from "../stepFunctions/stepFunction.js";
+import { createStepContrast, type StepContrastInputs } from "./stepContrast.js";
 
 /** Everything {@link createStepInputs} needs: the step's tensors (owned by the caller) and the attributed function. */
 export interface StepInputsParams {
@@ -14,12 +15,21 @@ export interface StepInputsParams {
   readonly attributeTarget: boolean;
   readonly attributedFn: StepFunction;
   readonly attributedFnArgs?: Readonly<Record<string, unknown>>;
+  /** Contrast inputs of this step for a contrastive attributed function (`contrastTargets` / `contrastSources`). */
+  readonly attributedFnContrast?: StepContrastInputs;
 }
 
 function tileRows<T extends tf.Tensor>(t: T, repeat: number): T {
   if (repeat === 1) return t;
   const reps = [repeat, ...new Array(t.rank - 1).fill(1)];
   return tf.tile(t, reps) as T;
+}
+
+function checkRescale(model: AttributionModel, repeat: number): void {
+  if (!model.supportsDeepLiftRescale) {
+    throw inseqError("INVALID_OPTION", `${model.modelClass} does not support DeepLIFT's Rescale rule; use deeplift with rule "gradient" (the default) or a model that sets supportsDeepLiftRescale.`);
+  }
+  if (repeat % 2 !== 0) throw inseqError("INVALID_OPTION", `DeepLIFT's Rescale rule needs [inputs; references] halves: an even repeat, got ${repeat}.`);
 }
 
 /**
@@ -32,6 +42,7 @@ export function createStepInputs(params: StepInputsParams): AttributionStepInput
   const batchSize = target.ids.shape[0];
   const forward = (inputs: StepForwardInputs = {}): StepForwardOutput => {
     const repeat = inputs.repeat ?? 1;
+    if (inputs.deepLiftReference) checkRescale(model, repeat);
     const stream = (side: AttributedSide, embeds?: tf.Tensor3D, ids?: tf.Tensor2D): ForwardStream => {
       for (const given of [embeds, ids]) {
         if (given && given.shape[0] !== repeat * batchSize) {
@@ -40,14 +51,17 @@ export function createStepInputs(params: StepInputsParams): AttributionStepInput
       }
       return { embeds: embeds ?? (ids ? undefined : tileRows(side.embeds, repeat)), ids, mask: tileRows(side.mask, repeat) };
     };
-    const out = model.forward(
-      {
-        source: source ? stream(source, inputs.sourceEmbeds, inputs.sourceIds) : undefined,
-        target: stream(target, inputs.targetEmbeds, inputs.targetIds),
-      },
-      { capture: inputs.capture, override: inputs.override },
-    );
-    const scores = attributedFn({ logits: out.logits, targetIds: tileRows(targetTokenIds, repeat), model, args });
+    const streams = {
+      source: source ? stream(source, inputs.sourceEmbeds, inputs.sourceIds) : undefined,
+      target: stream(target, inputs.targetEmbeds, inputs.targetIds),
+    };
+    const out = model.forward(streams, {
+      capture: inputs.capture,
+      override: inputs.override,
+      ...(inputs.deepLiftReference ? { deepLiftReference: inputs.deepLiftReference } : {}),
+    });
+    const contrast = params.attributedFnContrast ? createStepContrast(model, params.attributedFnContrast, { repeat, ...streams }) : undefined;
+    const scores = attributedFn({ logits: out.logits, targetIds: tileRows(targetTokenIds, repeat), model, args, isAttributedFn: true, contrast });
     return { scores, logits: out.logits, captured: out.captured };
   };
   return {

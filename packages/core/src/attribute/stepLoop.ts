@@ -4,6 +4,7 @@ import type { AttributedSide, AttributionMethod, StepAttribution } from "../meth
 import type { AttributionModel } from "../model.js";
 import type { StepFunction } from "../stepFunctions/stepFunction.js";
 import type { PreparedSequence } from "./prepareSequences.js";
+import { buildStepContrastInputs, createStepContrast, type StepContrastInputs } from "./stepContrast.js";
 import { createStepInputs } from "./stepInputs.js";
 
 /** Progress of a running attribution. */
@@ -95,6 +96,14 @@ export async function runStepLoop<TOptions>(sequences: readonly PreparedSequence
     if (source) owned.push(source.ids, source.embeds, source.baselineIds, source.baselineEmbeds, source.mask);
     let attribution: StepAttribution | undefined;
     const scoreTensors: tf.Tensor1D[] = [];
+    // contrast inputs (contrastTargets / contrastSources) at this step, aligned per row
+    const contrastInputs = (kind: "attributedFn" | "stepScores"): StepContrastInputs | undefined => {
+      if (!active.every((r) => r.seq.contrast?.[kind])) return undefined;
+      const rowsOfStep = active.map((r) => ({ contrast: r.seq.contrast![kind]!, targetIds: r.seq.targetIds, prefixLength: t - r.offset, sequence: r.index }));
+      const built = buildStepContrastInputs(rowsOfStep, padId);
+      owned.push(...built.tensors);
+      return built;
+    };
     try {
       const step = createStepInputs({
         model, source, target, targetTokenIds,
@@ -102,12 +111,28 @@ export async function runStepLoop<TOptions>(sequences: readonly PreparedSequence
         attributeTarget: encDec ? params.attributeTarget : true,
         attributedFn: params.attributedFn,
         attributedFnArgs: params.attributedFnArgs,
+        attributedFnContrast: contrastInputs("attributedFn"),
       });
-      attribution = tf.tidy(() => method.attributeStep(step, methodOptions) as unknown as tf.TensorContainer) as unknown as StepAttribution;
-      if (params.stepScores.length) {
-        const logits = tf.tidy(() => step.forward().logits);
-        for (const s of params.stepScores) scoreTensors.push(tf.tidy(() => s.fn({ logits, targetIds: targetTokenIds, model, args: s.args })));
-        logits.dispose();
+      // The plain forward comes first: it checks the attributed function's options outside any gradient (an error
+      // thrown inside tf.grad leaks the tensors the tape saved), and gives the step scores their logits.
+      const logits = params.stepScores.length || done === 0 ? tf.tidy(() => step.forward().logits) : undefined;
+      try {
+        attribution = tf.tidy(() => method.attributeStep(step, methodOptions) as unknown as tf.TensorContainer) as unknown as StepAttribution;
+        if (logits && params.stepScores.length) {
+          const scoresContrast = contrastInputs("stepScores");
+          const contrast = scoresContrast
+            ? createStepContrast(model, scoresContrast, { source: source && { embeds: source.embeds, mask: source.mask }, target: { embeds: target.embeds, mask: target.mask } }, { keep: true })
+            : undefined;
+          try {
+            for (const s of params.stepScores) {
+              scoreTensors.push(tf.tidy(() => s.fn({ logits, targetIds: targetTokenIds, model, args: s.args, isAttributedFn: false, contrast })));
+            }
+          } finally {
+            contrast?.dispose();
+          }
+        }
+      } finally {
+        logits?.dispose();
       }
       await collect(active, t, from, attribution, scoreTensors, params, results, encDec ? maxSource : 0);
     } finally {

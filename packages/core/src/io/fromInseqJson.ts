@@ -101,6 +101,10 @@ function infoFromFile(v: unknown, where: string): AttributionInfo {
  * `MALFORMED_FILE` naming the JSON path. Per-step attributions (`step_attributions`) are not kept.
  */
 export function fromInseqJson(json: unknown): FeatureAttributionOutput {
+  const root = object(json, "$");
+  if (!("__instance_type__" in root) && "sequence_attributions" in root) {
+    malformed("$", "the file was saved with usePrimitives (inseq's use_primitives=True), which drops the class information that loading needs; re-save it without that option.");
+  }
   const attributes = instance(json, "$", (m, n) => m === INSEQ_ATTRIBUTION_MODULE && n === OUTPUT_CLASS, OUTPUT_CLASS);
   const seqs = attributes.sequence_attributions;
   if (!Array.isArray(seqs)) malformed("$.attributes.sequence_attributions", `expected a list, got ${describe(seqs)}.`);

@@ -1,6 +1,9 @@
 export { save, saveBytes, type SaveOptions, type SaveBytesOptions } from "./save.js";
 export { load, loadJson } from "./load.js";
 export { saveToFile, type SaveToFileOptions } from "./saveToFile.js";
+export { splitSequences, splitSequencePath } from "./splitSequences.js";
+export { stripInstanceTypes } from "./stripInstanceTypes.js";
+export { quantize8bit, dequantize8bit, type Quantized8bit } from "./quantize8bit.js";
 export { loadFromFile } from "./loadFromFile.js";
 export { toInseqJson } from "./toInseqJson.js";
 export { fromInseqJson } from "./fromInseqJson.js";

@@ -192,16 +192,40 @@ describe("save / load round trip of our own outputs", () => {
     await expect(loadFromFile(join(dir, "bad.json.gz"))).rejects.toMatchObject({ code: "MALFORMED_FILE" });
   });
 
-  it("scoresPrecision float16 / float8 store smaller blobs that load back approximately", async () => {
-    const out = encoderDecoderOutput().aggregate();
-    const f32 = save(out);
+  it("scoresPrecision float16 / float8: smaller files; float16 within 1e-3 relative, float8 within 1e-1 of each array's range", async () => {
+    const out = encoderDecoderOutput();
     const f16 = save(out, { scoresPrecision: "float16" });
     const f8 = save(out, { scoresPrecision: "float8" });
-    expect(f16.length).toBeLessThan(f32.length);
-    expect(f8.length).toBeLessThan(f16.length);
-    const a = out.sequenceAttributions[0].sourceAttributions!.data;
-    const b = (await load(f16)).sequenceAttributions[0].sourceAttributions!.data;
-    a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThanOrEqual(Math.abs(v) * 1e-3 + 1e-7));
+    // sizes, on arrays large enough for the 8-bit blob's metadata not to matter
+    const big = new FeatureAttributionOutput({
+      sequenceAttributions: [{ ...out.sequenceAttributions[0], sourceAttributions: ndarray(values(4 * 3 * 1024), [4, 3, 1024]), targetAttributions: null }],
+    });
+    const sizes = (["float32", "float16", "float8"] as const).map((p) => save(big, { scoresPrecision: p }).length);
+    expect(sizes[1]).toBeLessThan(sizes[0] * 0.6);
+    expect(sizes[2]).toBeLessThan(sizes[1] * 0.6);
+    const [a, b16, b8] = [out, await load(f16), await load(f8)].map((o) => o.sequenceAttributions[0]);
+    expectSameOutput(out, await load(save(out, { scoresPrecision: "float32" })));
+    const sorted = (r: Readonly<Record<string, NdArray>>): NdArray[] => Object.keys(r).sort().map((k) => r[k]);
+    const arrays = (s: typeof a): NdArray[] => [s.sourceAttributions!, s.targetAttributions!, ...sorted(s.stepScores), ...sorted(s.sequenceScores)];
+    const [orig, half, eight] = [a, b16, b8].map(arrays);
+    orig.forEach((x, k) => {
+      expect(half[k].shape).toEqual(x.shape);
+      expect(eight[k].shape).toEqual(x.shape);
+      const finite = [...x.data].filter(Number.isFinite);
+      const range = Math.max(...finite) - Math.min(...finite);
+      const maxAbs = Math.max(...finite.map(Math.abs));
+      x.data.forEach((v, i) => {
+        if (Number.isNaN(v)) {
+          expect(Number.isNaN(half[k].data[i]) && Number.isNaN(eight[k].data[i])).toBe(true);
+          return;
+        }
+        // float16: relative 1e-3 (2^-11 in its normal range; values here are within ±65504)
+        if (Math.abs(v) < 65504) expect(Math.abs(v - half[k].data[i])).toBeLessThanOrEqual(Math.abs(v) * 1e-3 + 1e-7);
+        // float8 (8-bit codes): the brief's 1e-1 of the array's scale, and in fact half a step of its range
+        expect(Math.abs(v - eight[k].data[i])).toBeLessThanOrEqual(maxAbs * 1e-1);
+        expect(Math.abs(v - eight[k].data[i])).toBeLessThanOrEqual((range / 508) * (1 + 1e-5));
+      });
+    });
     expect(() => save(out, { scoresPrecision: "float64" as "float32" })).toThrow(/scoresPrecision/);
   });
 });

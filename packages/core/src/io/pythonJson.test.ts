@@ -27,6 +27,8 @@ const PY_DUMP = `{
     "\\u00e9": 1
 }`;
 
+const PY_DUMP_VALUE = () => ({ k: "café 😀 \u007f \u0001 \"q\" \\ \n\t", é: 1, Z: 2, a: [], b: {}, c: [1, { y: true, x: null }], n: NaN, skipped: undefined });
+
 describe("Python-compatible JSON", () => {
   it("writes floats as Python's repr", () => {
     for (const r of PY_REPRS) expect(pythonFloatRepr(Number(r))).toBe(r);
@@ -35,9 +37,16 @@ describe("Python-compatible JSON", () => {
   });
 
   it("writes what json.dumps(indent=4, sort_keys=True) writes", () => {
-    const value = { k: "café 😀 \u007f \u0001 \"q\" \\ \n\t", é: 1, Z: 2, a: [], b: {}, c: [1, { y: true, x: null }], n: NaN, skipped: undefined };
+    const value = PY_DUMP_VALUE();
     expect(stringifyPythonJson(value)).toBe(PY_DUMP);
     expect(stringifyPythonJson({ t: new PyFloat(2), i: 2 })).toBe('{\n    "i": 2,\n    "t": 2.0\n}');
+  });
+
+  it("writes what json.dumps(sort_keys=True) writes on one line with indent null", () => {
+    // json.dumps({"b": [1, 2.5, {"x": None}], "a": {}, "c": [], "n": float("nan"), "t": 2.0}, sort_keys=True)
+    const value = { b: [1, 2.5, { x: null }], a: {}, c: [], n: NaN, t: new PyFloat(2) };
+    expect(stringifyPythonJson(value, null)).toBe('{"a": {}, "b": [1, 2.5, {"x": null}], "c": [], "n": NaN, "t": 2.0}');
+    expect(parsePythonJson(stringifyPythonJson(PY_DUMP_VALUE(), null))).toEqual(parsePythonJson(PY_DUMP));
   });
 
   it("reads NaN / Infinity literals, but not inside strings", () => {

@@ -62,10 +62,11 @@ function writeNumber(x: number): string {
 
 /**
  * Serialises `value` exactly as Python's `json.dumps(value, indent=indent, sort_keys=True, allow_nan=True)`
- * (ensure_ascii, `", "`/`": "` separators as with an indent, NaN/Infinity literals). Integral numbers are written as
- * ints; wrap a number in {@link PyFloat} to write it as a float. `undefined` object values are skipped.
+ * (ensure_ascii, `","`/`": "` separators with an indent, NaN/Infinity literals); `indent` null gives Python's
+ * one-line form (`", "` / `": "` separators). Integral numbers are written as ints; wrap a number in
+ * {@link PyFloat} to write it as a float. `undefined` object values are skipped.
  */
-export function stringifyPythonJson(value: unknown, indent = 4): string {
+export function stringifyPythonJson(value: unknown, indent: number | null = 4): string {
   const seen = new Set<object>();
   const write = (v: unknown, level: number, path: string): string => {
     if (v === null) return "null";
@@ -80,16 +81,18 @@ export function stringifyPythonJson(value: unknown, indent = 4): string {
     const obj = v as object;
     if (seen.has(obj)) throw inseqError("INVALID_OPTION", `Cannot write ${path} as JSON: it contains itself (circular reference).`);
     seen.add(obj);
-    const pad = " ".repeat(indent * (level + 1));
-    const end = " ".repeat(indent * level);
+    // With an indent: items on their own lines; without: Python's one-line ", " separator.
+    const pad = indent === null ? "" : "\n" + " ".repeat(indent * (level + 1));
+    const end = indent === null ? "" : "\n" + " ".repeat(indent * level);
+    const sep = indent === null ? ", " : ",";
     let out: string;
     if (Array.isArray(obj)) {
-      out = obj.length === 0 ? "[]" : `[\n${obj.map((x, i) => pad + write(x, level + 1, `${path}[${i}]`)).join(",\n")}\n${end}]`;
+      out = obj.length === 0 ? "[]" : `[${obj.map((x, i) => pad + write(x, level + 1, `${path}[${i}]`)).join(sep)}${end}]`;
     } else {
       const keys = Object.keys(obj).filter((k) => (obj as Record<string, unknown>)[k] !== undefined).sort(compareCodePoints);
       out = keys.length === 0
         ? "{}"
-        : `{\n${keys.map((k) => `${pad}${quote(k)}: ${write((obj as Record<string, unknown>)[k], level + 1, `${path}.${k}`)}`).join(",\n")}\n${end}}`;
+        : `{${keys.map((k) => `${pad}${quote(k)}: ${write((obj as Record<string, unknown>)[k], level + 1, `${path}.${k}`)}`).join(sep)}${end}}`;
     }
     seen.delete(obj);
     return out;

@@ -2,6 +2,7 @@ import { inseqError } from "../errors.js";
 import { FeatureAttributionOutput } from "../output/featureAttributionOutput.js";
 import { gzipBytes } from "./gzip.js";
 import { stringifyPythonJson } from "./pythonJson.js";
+import { stripInstanceTypes } from "./stripInstanceTypes.js";
 import type { ScoresPrecision } from "./tensorBlob.js";
 import { toInseqJson } from "./toInseqJson.js";
 
@@ -12,8 +13,17 @@ export interface SaveOptions {
    * as inseq does whatever this flag says, so it does not change the file; accepted for parity.
    */
   readonly ndarrayCompact?: boolean;
-  /** Precision of the stored arrays (default `"float32"`, lossless); `"float16"` / `"float8"` trade precision for size. */
+  /**
+   * Precision of the stored arrays (inseq's `scores_precision`): `"float32"` (default, lossless); `"float16"`
+   * (relative error ≤ 2⁻¹¹ within ±65504); `"float8"`, 8-bit codes with a per-array scale (error ≤ 1/510 of the
+   * array's value range).
+   */
   readonly scoresPrecision?: ScoresPrecision;
+  /**
+   * inseq's `use_primitives` (default false): write plain objects without the `__instance_type__` wrappers, for
+   * other tools to read. Neither inseq nor inseq.js can load such a file back.
+   */
+  readonly usePrimitives?: boolean;
 }
 
 /** Options of {@link saveBytes}. */
@@ -31,7 +41,8 @@ export function save(output: FeatureAttributionOutput, options: SaveOptions = {}
   if (!(output instanceof FeatureAttributionOutput)) {
     throw inseqError("INVALID_OPTION", "save expects a FeatureAttributionOutput (wrap plain data with new FeatureAttributionOutput({ sequenceAttributions, info })).");
   }
-  return stringifyPythonJson(toInseqJson(output, options.scoresPrecision ?? "float32"), 4);
+  const tree = toInseqJson(output, options.scoresPrecision ?? "float32");
+  return stringifyPythonJson(options.usePrimitives ? stripInstanceTypes(tree) : tree, 4);
 }
 
 /** {@link save} as UTF-8 bytes, gzip-compressed with `compress` (works in browsers and Node). */

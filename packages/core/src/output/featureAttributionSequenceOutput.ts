@@ -1,4 +1,7 @@
-import { aggregateSequenceAttribution, type AggregateOptions } from "../aggregation/aggregateSequenceAttribution.js";
+import type { AggregateOptions } from "../aggregation/aggregateSequenceAttribution.js";
+import { aggregateWith } from "../aggregation/aggregateWith.js";
+import type { Aggregator, AggregatorInput, AggregatorOptions } from "../aggregation/aggregator.js";
+import { weightAttributions } from "../aggregation/weightAttributions.js";
 import { inseqError } from "../errors.js";
 import { toNested, type NdArray } from "../ndarray.js";
 import type { SequenceAttributionData, TokenWithId } from "./types.js";
@@ -45,8 +48,14 @@ export class FeatureAttributionSequenceOutput implements SequenceAttributionData
   /** Number of attributed steps (`attrPosEnd − attrPosStart`), the column count of the arrays. */
   readonly nSteps: number;
 
+  /**
+   * Aggregator used by `aggregate()` without one (inseq's `_aggregator`): `"scores"`, or `[]` (none) after
+   * {@link FeatureAttributionSequenceOutput.weightAttributions}.
+   */
+  readonly defaultAggregator: AggregatorInput;
+
   /** Wraps (without copying) validated data; throws `INVALID_OPTION` naming the first shape mismatch. */
-  constructor(data: SequenceAttributionData) {
+  constructor(data: SequenceAttributionData, options: { readonly defaultAggregator?: AggregatorInput } = {}) {
     const { nSteps, granular } = validateSequenceAttribution(data);
     this.source = data.source ?? null;
     this.target = data.target;
@@ -58,15 +67,31 @@ export class FeatureAttributionSequenceOutput implements SequenceAttributionData
     this.attrPosEnd = data.attrPosEnd;
     this.granular = granular;
     this.nSteps = nSteps;
+    this.defaultAggregator = options.defaultAggregator ?? "scores";
   }
 
   /**
-   * A new output aggregated as inseq does by default: L2 norm over the per-dimension axis, then L1 normalisation
-   * of every step column over source and target rows jointly (NaN kept). On already aggregated data the default
-   * leaves the values unchanged.
+   * A new aggregated output (inseq's `aggregate`). Without an aggregator, the default one: inseq's default
+   * aggregation — L2 norm over the per-dimension axis, then L1 normalisation of every step column over source and
+   * target rows (NaN kept) — which leaves already aggregated values unchanged. Otherwise an aggregator id
+   * (`"scores"`, `"spans"`, `"subwords"`, `"slices"`, `"pair"`, or a registered one; an aggregation function id such as
+   * `"sum"` means `scores` with it), an {@link Aggregator}, or a pipeline (`["subwords", "scores"]`), with options
+   * shared by every step: `aggregate("spans", { targetSpans: [[2, 4]] })`.
    */
-  aggregate(options: AggregateOptions = {}): FeatureAttributionSequenceOutput {
-    return new FeatureAttributionSequenceOutput(aggregateSequenceAttribution(this, options));
+  aggregate(aggregator?: AggregatorInput | AggregatorOptions, options: AggregatorOptions = {}): FeatureAttributionSequenceOutput {
+    const isAggregator = typeof aggregator === "string" || Array.isArray(aggregator) || typeof (aggregator as Aggregator | undefined)?.aggregate === "function";
+    const input = isAggregator ? (aggregator as AggregatorInput) : this.defaultAggregator;
+    const opts = isAggregator ? options : { ...((aggregator as AggregatorOptions | undefined) ?? {}), ...options };
+    // the default aggregation keeps the default (a weighted output stays unaggregated)
+    return new FeatureAttributionSequenceOutput(aggregateWith(this, input, opts), isAggregator ? {} : { defaultAggregator: this.defaultAggregator });
+  }
+
+  /**
+   * Multiplies every step column of the (default-aggregated) attributions by that step's `stepScore` value (inseq's
+   * `weight_attributions`, e.g. `"probability"`). The result is not aggregated again by `aggregate()`.
+   */
+  weightAttributions(stepScore: string): FeatureAttributionSequenceOutput {
+    return new FeatureAttributionSequenceOutput(weightAttributions(this.aggregate(), stepScore), { defaultAggregator: [] });
   }
 
   /** The (by default aggregated) attributions and step scores as nested arrays. */

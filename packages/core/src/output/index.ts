@@ -4,3 +4,6 @@ export * from "./validateSequenceAttribution.js";
 export * from "./stackStepAttributions.js";
 export * from "./featureAttributionSequenceOutput.js";
 export * from "./featureAttributionOutput.js";
+export * from "./attributionRenderer.js";
+export * from "./mergeAttributionInfo.js";
+export * from "./mergeAttributions.js";

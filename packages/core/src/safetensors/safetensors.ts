@@ -138,7 +138,8 @@ export function readSafetensorsTensor(bytes: Uint8Array, header: SafetensorsHead
 
 /** A tensor to write with {@link encodeSafetensors}. */
 export interface SafetensorsInput {
-  readonly dtype: "F32" | "F16" | "F8_E4M3";
+  /** `I8` / `U8` store integer codes: `data` is rounded and clamped to the type's range. */
+  readonly dtype: "F32" | "F16" | "F8_E4M3" | "I8" | "U8";
   readonly shape: readonly number[];
   readonly data: Float32Array;
 }
@@ -200,6 +201,10 @@ export function encodeSafetensors(tensors: Readonly<Record<string, SafetensorsIn
       buf = new Uint8Array(n * 2);
       const dv = new DataView(buf.buffer);
       for (let i = 0; i < n; i++) dv.setUint16(i * 2, floatToHalf(t.data[i]), true);
+    } else if (t.dtype === "I8" || t.dtype === "U8") {
+      buf = new Uint8Array(n);
+      const [lo, hi] = t.dtype === "I8" ? [-128, 127] : [0, 255];
+      for (let i = 0; i < n; i++) buf[i] = Math.min(hi, Math.max(lo, Math.round(t.data[i]))) & 0xff;
     } else {
       buf = new Uint8Array(n);
       for (let i = 0; i < n; i++) buf[i] = floatToE4M3(t.data[i]);

@@ -1,3 +1,10 @@
 export * from "./stepFunction.js";
+export * from "./stepFunctionArgs.js";
 export * from "./stepFunctionRegistry.js";
 export * from "./builtinStepFunctions.js";
+export * from "./contrastSide.js";
+export * from "./contrastStepFunctions.js";
+export * from "./klDivergence.js";
+export * from "./topPSize.js";
+export * from "./logitsFilter.js";
+export type { StepFunctionEntry } from "./builtinStepFunctionTable.js";

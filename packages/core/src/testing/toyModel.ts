@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { rescaleActivation } from "@inseqjs/backend-tfjs";
 import { inseqError } from "../errors.js";
 import { LAYER_INPUT_SUFFIX } from "../model.js";
 import type { AttributionModel, ForwardInputs, ForwardOptions, ForwardOutput, ForwardStream, InputSide } from "../model.js";
@@ -18,20 +19,27 @@ export interface ToyModelOptions {
   readonly embedScale?: number;
   /** Longest input (positions), default 64. */
   readonly maxPositions?: number;
+  /**
+   * How a block mixes positions: `"attention"` (default, softmax attention) or `"mean"` (causal mean of the values,
+   * linear in the hidden states), which leaves tanh as the only non-linearity — elementwise, so DeepLIFT's Rescale
+   * rule sums exactly to `f(x) − f(b)` with the `logit` attributed function.
+   */
+  readonly mixer?: "attention" | "mean";
 }
 
 const N_LAYERS = 2;
 const NEG_INF = -1e9;
+const tanh = <T extends tf.Tensor>(x: T): T => tf.tanh(x) as T;
 
 /**
  * A tiny seeded, non-linear, causal sequence model implementing {@link AttributionModel}, for unit tests of methods.
  * Decoder: `h = embeds + pos (+ pooled encoder)`, then 2 blocks `h + tanh(attention(h)·Wo + bo)` with causal,
  * left-padding-aware softmax attention; logits = `h_last·Eᵀ/√d` at the last position. Named layers: `embed`,
  * `layers.0`, `layers.1` (and `encoder.embed`, `encoder.layers.0` for encoder-decoder toys), each also as
- * `name:input`, all capturable and overridable.
+ * `name:input`, all capturable and overridable. Supports DeepLIFT's Rescale rule on its tanh non-linearities.
  */
 export function createToyModel(options: ToyModelOptions): AttributionModel {
-  const { hiddenSize: d, seed, encoderDecoder = false, embedScale = 1, maxPositions = 64 } = options;
+  const { hiddenSize: d, seed, encoderDecoder = false, embedScale = 1, maxPositions = 64, mixer = "attention" } = options;
   if (!Number.isInteger(d) || d < 1) throw inseqError("INVALID_OPTION", `createToyModel: hiddenSize must be a positive integer, got ${d}.`);
   const vocabulary = [...new Set([...TOY_SPECIAL_TOKENS, ...options.vocab])];
   const V = vocabulary.length;
@@ -67,7 +75,7 @@ export function createToyModel(options: ToyModelOptions): AttributionModel {
     tf.gather(table, tf.cast(tf.relu(tf.sub(tf.cumsum(mask, 1), 1)), "int32")) as unknown as tf.Tensor3D;
 
   const model: AttributionModel = {
-    modelName: `toy-${encoderDecoder ? "encdec" : "causal"}-d${d}-seed${seed}`,
+    modelName: `toy-${encoderDecoder ? "encdec" : "causal"}${mixer === "mean" ? "-mean" : ""}-d${d}-seed${seed}`,
     modelClass: encoderDecoder ? "ToyEncoderDecoderModel" : "ToyCausalModel",
     isEncoderDecoder: encoderDecoder,
     tokenizer: createToyTokenizer(vocabulary, { appendEos: encoderDecoder }),
@@ -79,6 +87,7 @@ export function createToyModel(options: ToyModelOptions): AttributionModel {
     embeddingLayers: encoderDecoder ? { source: "encoder.embed", target: "embed" } : { target: "embed" },
     vocabularyEmbeddings: () => E,
     embed: (ids) => tf.tidy(() => tf.mul(embedIds(ids), embedScale) as tf.Tensor3D),
+    supportsDeepLiftRescale: true,
     layerNames: () => [...names],
     dispose: () => weights.forEach((w) => w.dispose()),
     forward(inputs: ForwardInputs, opts: ForwardOptions = {}): ForwardOutput {
@@ -86,6 +95,7 @@ export function createToyModel(options: ToyModelOptions): AttributionModel {
         if (!known.has(name)) throw inseqError("UNKNOWN_LAYER", `Toy model has no layer "${name}"; known layers: ${names.join(", ")} (each also with "${LAYER_INPUT_SUFFIX}").`);
       }
       const captured: Record<string, tf.Tensor> = {};
+      const act = opts.deepLiftReference === "rescale" ? (x: tf.Tensor3D) => rescaleActivation(tanh, x) : tanh;
       const point = <T extends tf.Tensor>(name: string, value: T): T => {
         const replacement = opts.override?.[name];
         if (replacement && !tf.util.arraysEqual(replacement.shape, value.shape)) {
@@ -113,7 +123,7 @@ export function createToyModel(options: ToyModelOptions): AttributionModel {
         const x = streamEmbeds(inputs.source, "encoder.");
         const srcMask = maskOf(inputs.source, x);
         const xin = point(`encoder.layers.0${LAYER_INPUT_SUFFIX}`, tf.add(x, positions(srcMask, enc.P)) as tf.Tensor3D);
-        const s = point("encoder.layers.0", tf.tanh(tf.add(linear(xin, enc.w), enc.b)) as tf.Tensor3D);
+        const s = point("encoder.layers.0", act(tf.add(linear(xin, enc.w), enc.b) as tf.Tensor3D) as tf.Tensor3D);
         const m3 = tf.expandDims(srcMask, 2);
         const pooled = tf.div(tf.sum(tf.mul(s, m3), 1), tf.maximum(tf.sum(m3, 1), 1)) as tf.Tensor2D;
         h = tf.add(h, tf.expandDims(tf.matMul(pooled, enc.c), 1));
@@ -122,11 +132,13 @@ export function createToyModel(options: ToyModelOptions): AttributionModel {
       const causal = tf.linalg.bandPart(tf.ones([T, T]), -1, 0);
       const allowed = tf.mul(tf.expandDims(causal, 0), tf.expandDims(mask, 1));
       const bias = tf.mul(tf.sub(1, allowed), NEG_INF);
+      const meanWeights = mixer === "mean" ? tf.div(allowed, tf.maximum(tf.sum(allowed, 2, true), 1)) : undefined;
       layers.forEach((w, l) => {
         const hin = point(`layers.${l}${LAYER_INPUT_SUFFIX}`, h);
-        const scores = tf.add(tf.div(tf.matMul(linear(hin, w.q), linear(hin, w.k), false, true), Math.sqrt(d)), bias);
-        const ctx = tf.matMul(tf.softmax(scores), linear(hin, w.v)) as tf.Tensor3D;
-        h = point(`layers.${l}`, tf.add(hin, tf.tanh(tf.add(linear(ctx, w.o), w.bo))) as tf.Tensor3D);
+        const weights =
+          meanWeights ?? tf.softmax(tf.add(tf.div(tf.matMul(linear(hin, w.q), linear(hin, w.k), false, true), Math.sqrt(d)), bias));
+        const ctx = tf.matMul(weights, linear(hin, w.v)) as tf.Tensor3D;
+        h = point(`layers.${l}`, tf.add(hin, act(tf.add(linear(ctx, w.o), w.bo) as tf.Tensor3D)) as tf.Tensor3D);
       });
       const last = tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, d]), [B, d]);
       const logits = tf.div(tf.matMul(last, E, false, true), Math.sqrt(d)) as tf.Tensor2D;

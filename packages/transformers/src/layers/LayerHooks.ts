@@ -11,6 +11,8 @@ import { closestNames } from "./closestNames.js";
 export class LayerHooks {
   /** Captured tensors by requested key (fresh tensors, owned by the caller of the forward). */
   readonly captured: Record<string, tf.Tensor> = {};
+  /** The forward's {@link ForwardOptions.deepLiftReference}: activations apply DeepLIFT's Rescale rule when set. */
+  readonly deepLiftReference?: "rescale";
   private readonly capture: ReadonlySet<string>;
   private readonly override: ReadonlyMap<string, tf.Tensor>;
   private readonly seen = new Map<string, readonly string[]>();
@@ -35,6 +37,7 @@ export class LayerHooks {
     }
     this.capture = new Set(options.capture ?? []);
     this.override = new Map(Object.entries(options.override ?? {}));
+    this.deepLiftReference = options.deepLiftReference;
   }
 
   /** Whether any capture or override is requested at all (the forward can skip hook work otherwise). */

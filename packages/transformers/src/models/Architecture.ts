@@ -1,4 +1,5 @@
 import type { TransformersTokenizer } from "../tokenizer/TransformersTokenizer.js";
+import type { TargetLanguageOptions } from "./bart/bartTargetLanguage.js";
 import type { WeightSource } from "../weights/WeightSource.js";
 import type { TransformersModel } from "./TransformersModel.js";
 
@@ -9,6 +10,8 @@ export interface ArchitectureParts<C> {
   readonly config: C;
   readonly tokenizer: TransformersTokenizer;
   readonly weights: WeightSource;
+  /** Load options an architecture may read (the target language of multilingual encoder-decoders). */
+  readonly loadOptions?: TargetLanguageOptions;
 }
 
 /**

@@ -1,6 +1,9 @@
 import { Tokenizer } from "@huggingface/tokenizers";
 import { inseqError } from "@inseqjs/core";
 import type { AttributionTokenizer } from "@inseqjs/core";
+import { chatTemplates } from "./chatTemplates.js";
+import type { ChatMessage, ChatTemplateOptions } from "./chatTemplateTypes.js";
+import { renderChatTemplate } from "./renderChatTemplate.js";
 import { tokenizerClassName } from "./tokenizerClassName.js";
 import { patchWhitespacePreTokenizers } from "./unicodeWhitespace.js";
 
@@ -53,6 +56,9 @@ export class TransformersTokenizer implements AttributionTokenizer {
   readonly specialTokens: TokenizerSpecialTokens;
   private readonly tokenizer: Tokenizer;
   private readonly unkToken: string;
+  private readonly templates: Map<string, string>;
+  /** Special-token strings that chat templates read (`bos_token`, `eos_token`, ...). */
+  private readonly templateTokens: Record<string, unknown>;
 
   /**
    * @param tokenizerJson parsed `tokenizer.json`
@@ -77,10 +83,58 @@ export class TransformersTokenizer implements AttributionTokenizer {
     const special = new Set<number>([...this.tokenizer.get_added_tokens_decoder().entries()].filter(([, t]) => t.special).map(([id]) => id));
     for (const id of Object.values(named)) if (id !== undefined) special.add(id);
     this.specialIds = special;
+    this.templates = chatTemplates(tokenizerConfig);
+    this.templateTokens = Object.fromEntries([...TOKEN_KEYS, "additional_special_tokens"].filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
   }
 
+  /** Names of the chat templates in `tokenizer_config.json` (`["default"]` for a single one; empty when none). */
+  get chatTemplateNames(): string[] {
+    return [...this.templates.keys()];
+  }
+
+  /**
+   * Token ids of `text`; with `addSpecialTokens` (default) the post-processor runs. When it prepends BOS to a text
+   * that already starts with the BOS token (a chat template's `{{ bos_token }}`), the duplicate is dropped: Hugging
+   * Face would return two BOS, which the model never saw in training.
+   */
   encode(text: string, options: { addSpecialTokens?: boolean } = {}): number[] {
-    return this.tokenizer.encode(text, { add_special_tokens: options.addSpecialTokens ?? true }).ids;
+    const add = options.addSpecialTokens ?? true;
+    const ids = this.tokenizer.encode(text, { add_special_tokens: add }).ids;
+    const bos = this.specialTokens.bos;
+    if (!add || bos === undefined || ids.length < 2 || ids[0] !== bos || ids[1] !== bos) return ids;
+    const own = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+    return own[0] === bos && ids.length > own.length ? ids.slice(1) : ids;
+  }
+
+  /**
+   * Formats a conversation with the tokenizer's chat template (`tokenizer_config.json`'s `chat_template`), as Hugging
+   * Face's `apply_chat_template`: text by default, ids with `tokenize: true`. To attribute an assistant answer to the
+   * system/user turns, attribute `applyChatTemplate(messages, { addGenerationPrompt: true })` with that text plus the
+   * answer as the generated text (see the README's "Chat models").
+   */
+  applyChatTemplate(messages: readonly ChatMessage[], options: ChatTemplateOptions & { readonly tokenize: true }): number[];
+  applyChatTemplate(messages: readonly ChatMessage[], options?: ChatTemplateOptions & { readonly tokenize?: false }): string;
+  applyChatTemplate(messages: readonly ChatMessage[], options?: ChatTemplateOptions): string | number[];
+  applyChatTemplate(messages: readonly ChatMessage[], options: ChatTemplateOptions = {}): string | number[] {
+    const text = renderChatTemplate(this.chatTemplate(options), messages, options, this.templateTokens);
+    return options.tokenize ? this.encode(text, { addSpecialTokens: false }) : text;
+  }
+
+  private chatTemplate(options: ChatTemplateOptions): string {
+    const requested = options.chatTemplate;
+    if (requested !== undefined) return this.templates.get(requested) ?? requested;
+    if (options.tools && this.templates.has("tool_use")) return this.templates.get("tool_use")!;
+    const template = this.templates.get("default") ?? (this.templates.size === 1 ? [...this.templates.values()][0] : undefined);
+    if (template === undefined) {
+      const names = this.chatTemplateNames;
+      throw inseqError(
+        "INVALID_OPTION",
+        names.length === 0
+          ? "This tokenizer has no chat template (tokenizer_config.json has no chat_template); pass one as options.chatTemplate, or use a chat/instruct model."
+          : `This tokenizer has several chat templates (${names.join(", ")}) and none named "default"; pick one with options.chatTemplate.`,
+      );
+    }
+    return template;
   }
 
   decode(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string {

@@ -92,6 +92,23 @@ describe.each(["cpu", "wasm"] as const)("GPT-2 on %s", (backend) => {
     });
   });
 
+  it("without hooks the last block runs for the last position only: same logits and input gradients as the full forward", () => {
+    tf.tidy(() => {
+      const { ids, mask } = leftPad(fixture.cases.map((c) => c.input_ids));
+      const embeds = model.embed(ids);
+      const probe = tf.randomNormal([2, model.vocabSize], 0, 1, "float32", 3);
+      const pick = (logits: tf.Tensor2D) => tf.sum(tf.mul(logits, probe));
+      // a capture turns the hooks on, which keeps every position of every block
+      const full = (e: tf.Tensor) => model.forward({ target: { embeds: e as tf.Tensor3D, mask } }, { capture: ["lm_head"] }).logits;
+      const fast = (e: tf.Tensor) => model.forward({ target: { embeds: e as tf.Tensor3D, mask } }).logits;
+      expect(maxAbsDiff(fast(embeds), full(embeds))).toBeLessThanOrEqual(1e-6);
+      const g = tf.grad((e: tf.Tensor) => pick(fast(e)))(embeds);
+      const gFull = tf.grad((e: tf.Tensor) => pick(full(e)))(embeds);
+      expect(maxAbsDiff(g, gFull)).toBeLessThanOrEqual(1e-5);
+      expect(tf.max(tf.abs(gFull)).dataSync()[0]).toBeGreaterThan(0.1);
+    });
+  });
+
   it("forward + backward run no transposed matMul kernel", () => {
     tf.tidy(() => {
       const embeds = model.embed(tf.tensor2d([fixture.cases[0].input_ids, fixture.cases[1].input_ids], undefined, "int32"));

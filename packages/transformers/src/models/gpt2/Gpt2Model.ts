@@ -1,9 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { additiveAttentionMask, linearTransposed } from "@inseqjs/backend-tfjs";
+import { additiveAttentionMask, linearTransposed, residualAdd } from "@inseqjs/backend-tfjs";
 import type { ForwardInputs } from "@inseqjs/core";
 import type { Gpt2Config } from "../../config/gpt2Config.js";
 import type { LayerHooks } from "../../layers/LayerHooks.js";
 import { activationFunction } from "../../nn/activationFunction.js";
+import { activationModule } from "../../nn/activationModule.js";
 import type { Activation } from "../../nn/activationFunction.js";
 import { embedStream } from "../../nn/embedStream.js";
 import { layerNormModule } from "../../nn/layerNormModule.js";
@@ -25,6 +26,8 @@ export class Gpt2Model extends TransformersModel {
   readonly config: Gpt2Config;
   private readonly weights: Gpt2Weights;
   private readonly act: Activation;
+  /** Its activations honour DeepLIFT's Rescale rule (`forward(..., { deepLiftReference: "rescale" })`). */
+  readonly supportsDeepLiftRescale = true;
 
   private constructor(parts: ArchitectureParts<Gpt2Config>, params: ParameterStore, weights: Gpt2Weights) {
     const { config: c, tokenizer } = parts;
@@ -77,32 +80,44 @@ export class Gpt2Model extends TransformersModel {
     const [batch, length, hidden] = x.shape;
     const positions = hooks.module("transformer.wpe", positionIds(batch, length, target.mask), (p) => tf.gather(w.wpe, p) as unknown as tf.Tensor3D);
     const mask = additiveAttentionMask({ queryLength: length, keyMask: target.mask, causal: true });
-    let h = tf.add(x, positions) as tf.Tensor3D;
+    // Only the last position reaches the logits: without hooks (which may read any layer at every position), the
+    // last block computes its queries, MLP and projections for that position alone (same numbers, ~1/nLayer less work).
+    const lastOnly = !hooks.active && length > 1;
+    const lastMask = lastOnly ? additiveAttentionMask({ queryLength: 1, keyLength: length, keyMask: target.mask, causal: true }) : undefined;
+    let h = residualAdd(x, positions);
     w.blocks.forEach((block, i) => {
-      h = hooks.module(`transformer.h.${i}`, h, (v) => this.block(hooks, i, block, v, mask));
+      const truncate = lastOnly && i === w.blocks.length - 1;
+      h = hooks.module(`transformer.h.${i}`, h, (v) => this.block(hooks, i, block, v, truncate ? lastMask : mask, truncate));
     });
     h = layerNormModule(hooks, "transformer.ln_f", h, w.lnF);
-    const last = tf.reshape(tf.slice(h, [0, length - 1, 0], [batch, 1, hidden]), [batch, hidden]) as tf.Tensor2D;
+    const last = tf.reshape(h.shape[1] === 1 ? h : tf.slice(h, [0, length - 1, 0], [batch, 1, hidden]), [batch, hidden]) as tf.Tensor2D;
     return hooks.module("lm_head", last, (v) => linearTransposed(v, w.lmHead));
   }
 
-  private block(hooks: LayerHooks, i: number, b: Gpt2BlockWeights, x: tf.Tensor3D, mask: tf.Tensor | undefined): tf.Tensor3D {
+  /** One block; with `lastOnly` it returns `(batch, 1, hidden)`: the last position's output only. */
+  private block(hooks: LayerHooks, i: number, b: Gpt2BlockWeights, x: tf.Tensor3D, mask: tf.Tensor | undefined, lastOnly: boolean): tf.Tensor3D {
     const p = `transformer.h.${i}`;
-    const attended = hooks.module(`${p}.attn`, layerNormModule(hooks, `${p}.ln_1`, x, b.ln1), (v) => this.attention(hooks, i, b, v, mask));
-    const h = tf.add(x, attended) as tf.Tensor3D;
+    const attended = hooks.module(`${p}.attn`, layerNormModule(hooks, `${p}.ln_1`, x, b.ln1), (v) => this.attention(hooks, i, b, v, mask, lastOnly));
+    const h = residualAdd(lastOnly ? lastPosition(x) : x, attended);
     const mlp = hooks.module(`${p}.mlp`, layerNormModule(hooks, `${p}.ln_2`, h, b.ln2), (v) => {
-      const inner = hooks.module(`${p}.mlp.act`, linearModule(hooks, `${p}.mlp.c_fc`, v, b.cFc), this.act);
+      const inner = activationModule(hooks, `${p}.mlp.act`, linearModule(hooks, `${p}.mlp.c_fc`, v, b.cFc), this.act);
       return linearModule(hooks, `${p}.mlp.c_proj`, inner, b.mlpProj);
     });
-    return tf.add(h, mlp) as tf.Tensor3D;
+    return residualAdd(h, mlp);
   }
 
-  private attention(hooks: LayerHooks, i: number, b: Gpt2BlockWeights, x: tf.Tensor3D, mask: tf.Tensor | undefined): tf.Tensor3D {
+  private attention(hooks: LayerHooks, i: number, b: Gpt2BlockWeights, x: tf.Tensor3D, mask: tf.Tensor | undefined, lastOnly: boolean): tf.Tensor3D {
     const p = `transformer.h.${i}.attn`;
     const c = this.config;
     const [q, k, v] = tf.split(linearModule(hooks, `${p}.c_attn`, x, b.cAttn), 3, 2) as tf.Tensor3D[];
     let scale = c.scaleAttnWeights ? 1 / Math.sqrt(c.hiddenSize / c.numHeads) : 1;
     if (c.scaleAttnByInverseLayerIdx) scale /= i + 1;
-    return linearModule(hooks, `${p}.c_proj`, multiHeadAttention(q, k, v, c.numHeads, mask, scale), b.attnProj);
+    return linearModule(hooks, `${p}.c_proj`, multiHeadAttention(lastOnly ? lastPosition(q) : q, k, v, c.numHeads, mask, scale), b.attnProj);
   }
+}
+
+/** `(batch, 1, hidden)`: the last position of `(batch, len, hidden)`. */
+function lastPosition(x: tf.Tensor3D): tf.Tensor3D {
+  const [batch, length, hidden] = x.shape;
+  return tf.slice(x, [0, length - 1, 0], [batch, 1, hidden]);
 }

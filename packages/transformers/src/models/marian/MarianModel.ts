@@ -4,6 +4,7 @@ import type { ForwardInputs, InputSide } from "@inseqjs/core";
 import type { MarianConfig } from "../../config/marianConfig.js";
 import type { LayerHooks } from "../../layers/LayerHooks.js";
 import { activationFunction } from "../../nn/activationFunction.js";
+import { activationModule } from "../../nn/activationModule.js";
 import type { Activation } from "../../nn/activationFunction.js";
 import { embedStream } from "../../nn/embedStream.js";
 import type { EmbeddingCall } from "../../nn/embedStream.js";
@@ -27,6 +28,8 @@ export class MarianModel extends TransformersModel {
   readonly config: MarianConfig;
   private readonly weights: MarianWeights;
   private readonly act: Activation;
+  /** Its activations honour DeepLIFT's Rescale rule (`forward(..., { deepLiftReference: "rescale" })`). */
+  readonly supportsDeepLiftRescale = true;
   private readonly embeddingCalls: Readonly<Record<InputSide, EmbeddingCall>>;
 
   private constructor(parts: ArchitectureParts<MarianConfig>, params: ParameterStore, weights: MarianWeights) {
@@ -114,7 +117,7 @@ export class MarianModel extends TransformersModel {
       const c = hooks.module(`${p}.encoder_attn`, h, (v) => this.attention(hooks, `${p}.encoder_attn`, l.crossAttn!, v, cross.states, heads, cross.mask));
       h = layerNormModule(hooks, `${p}.encoder_attn_layer_norm`, tf.add(h, c) as tf.Tensor3D, l.crossAttnLn!);
     }
-    const inner = hooks.module(`${p}.activation_fn`, linearModule(hooks, `${p}.fc1`, h, l.fc1), this.act);
+    const inner = activationModule(hooks, `${p}.activation_fn`, linearModule(hooks, `${p}.fc1`, h, l.fc1), this.act);
     const out = linearModule(hooks, `${p}.fc2`, inner, l.fc2);
     return layerNormModule(hooks, `${p}.final_layer_norm`, tf.add(h, out) as tf.Tensor3D, l.finalLn);
   }

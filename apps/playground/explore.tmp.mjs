@@ -1,0 +1,27 @@
+import { chromium } from "playwright-core";
+import { createServer } from "node:http";
+import { createReadStream, statSync, mkdtempSync } from "node:fs";
+import { join, extname } from "node:path";
+const root = new URL("./dist/", import.meta.url).pathname;
+const T = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm" };
+const server = createServer((req, res) => { let f = join(root, decodeURIComponent(new URL(req.url, "http://x").pathname)); try { if (statSync(f).isDirectory()) f = join(f, "index.html"); statSync(f);} catch { res.writeHead(404).end(); return; }
+  res.writeHead(200, { "Content-Type": T[extname(f)] ?? "application/octet-stream", "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" }); createReadStream(f).pipe(res); });
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const url = process.env.URL ?? `http://127.0.0.1:${server.address().port}/`;
+const backend = process.argv[2] ?? "wasm"; const method = process.argv[3] ?? "saliency"; const opts = process.argv[4] ?? "{}";
+const t0 = Date.now();
+const ctx = await chromium.launchPersistentContext(mkdtempSync("/tmp/chr-"), { executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox","--disable-background-networking","--disable-component-update","--disable-sync","--no-first-run","--disable-quic","--disable-dev-shm-usage","--enable-unsafe-webgpu","--enable-unsafe-swiftshader","--use-webgpu-adapter=swiftshader","--use-angle=swiftshader"] });
+const page = ctx.pages()[0] ?? await ctx.newPage();
+page.on("console", (m) => console.log("[console]", m.type(), m.text().slice(0, 300)));
+page.on("pageerror", (e) => console.log("[pageerror]", e.stack)); page.on("response", (r) => { if (r.status() >= 400) console.log("[404]", r.url()); }); page.on("worker", (w) => { console.log("[worker]", w.url()); w.on("console", (m) => console.log("[wconsole]", m.text().slice(0,300))); }); page.on("close", () => console.log("[close]")); page.on("crash", () => console.log("[crash]"));
+await page.goto(`${url}?backend=${backend}&method=${method}&options=${encodeURIComponent(opts)}`);
+await page.waitForFunction(() => window.__ready, null, { timeout: 60000 });
+console.log("ready", (Date.now()-t0)/1000);
+await page.click("#run");
+await page.waitForFunction(() => window.__result, null, { timeout: 300000 });
+const r = await page.evaluate(() => window.__result);
+console.log("done", (Date.now()-t0)/1000, r.state, r.backend, r.reason, r.message, JSON.stringify(r.tensors), r.progressEvents);
+console.log(JSON.stringify(r.sequences?.[0]?.targetScores?.slice(0,3)));
+console.log(await page.textContent("#backendInfo"));
+await page.screenshot({ path: `/tmp/shot-${backend}.png`, fullPage: true });
+await ctx.close(); server.close();

@@ -1,0 +1,12 @@
+/** Offers `data` as a file download named `fileName`. */
+export function downloadBytes(data: Uint8Array | string, fileName: string, type: string): void {
+  const blob = new Blob([typeof data === "string" ? data : (data as Uint8Array<ArrayBuffer>)], { type });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,10 @@
+/**
+ * @packageDocumentation
+ * TensorFlow.js backend selection, gradient registration and fast ops for inseq.js (browser entry, chosen by the
+ * `browser` export condition; the same exports as the Node entry).
+ */
+import "./registerGradients.browser.js";
+export * from "./backendTypes.js";
+export * from "./BackendUnavailableError.js";
+export { useBackend, fallbackChain } from "./useBackend.browser.js";
+export * from "./ops/index.js";

@@ -1,0 +1,64 @@
+import type { BenchMethod } from "./workload.js";
+
+/** Command-line options of `pnpm bench`. */
+export interface BenchArgs {
+  /** Timed runs per side after the warm-up. */
+  readonly repeats: number;
+  readonly methods: readonly BenchMethod[];
+  readonly nSteps: number;
+  readonly internalBatchSize: number;
+  /** Skip the PyTorch side. */
+  readonly noTorch: boolean;
+  /** Also measure peak memory of integrated gradients at these nSteps (fixed internalBatchSize). */
+  readonly memorySweep: readonly number[];
+  /** Print each workload's kernel-time breakdown. */
+  readonly kernels: boolean;
+  /** Extra `attribute` options for inseq.js, as JSON (`{"stepBatchSize":1}`). */
+  readonly extraOptions: Readonly<Record<string, unknown>>;
+  /** Write every measurement as JSON here. */
+  readonly jsonOut?: string;
+  /** Folder of the cached model (default `tooling/bench/.cache`). */
+  readonly cacheDir?: string;
+}
+
+const USAGE = `usage: pnpm bench [--repeats N] [--methods integrated_gradients,saliency] [--n-steps N] [--internal-batch-size N]
+                  [--no-torch] [--memory-sweep 10,20,40] [--kernels] [--options '{"stepBatchSize":1}'] [--json FILE] [--cache DIR]`;
+
+/** Parses `argv` (without node and the script); throws with the usage on a bad flag. */
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const a: { -readonly [K in keyof BenchArgs]: BenchArgs[K] } = {
+    repeats: 3, methods: ["integrated_gradients", "saliency"], nSteps: 20, internalBatchSize: 20, noTorch: false, memorySweep: [], kernels: false, extraOptions: {},
+  };
+  const int = (flag: string, v: string | undefined) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${v}.\n${USAGE}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${flag} needs a value.\n${USAGE}`);
+      return argv[++i];
+    };
+    switch (flag) {
+      case "--repeats": a.repeats = int(flag, value()); break;
+      case "--n-steps": a.nSteps = int(flag, value()); break;
+      case "--internal-batch-size": a.internalBatchSize = int(flag, value()); break;
+      case "--no-torch": a.noTorch = true; break;
+      case "--kernels": a.kernels = true; break;
+      case "--json": a.jsonOut = value(); break;
+      case "--cache": a.cacheDir = value(); break;
+      case "--memory-sweep": a.memorySweep = value().split(",").map((v) => int(flag, v)); break;
+      case "--options": a.extraOptions = JSON.parse(value()) as Record<string, unknown>; break;
+      case "--methods": {
+        const ms = value().split(",");
+        for (const m of ms) if (m !== "integrated_gradients" && m !== "saliency") throw new Error(`unknown method ${m}.\n${USAGE}`);
+        a.methods = ms as BenchMethod[];
+        break;
+      }
+      case "--help": case "-h": throw new Error(USAGE);
+      default: throw new Error(`unknown flag ${flag}.\n${USAGE}`);
+    }
+  }
+  return a;
+}

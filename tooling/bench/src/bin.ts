@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseBenchArgs } from "./benchArgs.js";
+import { compareAttributions } from "./compareAttributions.js";
+import { ensureBenchModel } from "./ensureBenchModel.js";
+import { findTorchPython, TORCH_INSTALL_HINT } from "./findTorchPython.js";
+import { formatAgreement, formatKernels, formatTable } from "./formatReport.js";
+import type { WorkloadReport } from "./formatReport.js";
+import { DISTILGPT2_SHAPE } from "./gpt2Shape.js";
+import { machineDescription } from "./machineDescription.js";
+import { runOursInChild, serializeResult } from "./oursInChild.js";
+import type { WorkerJob } from "./oursInChild.js";
+import { runOurs } from "./runOurs.js";
+import { runTorch } from "./runTorch.js";
+import { benchWorkloads } from "./workload.js";
+
+/** Seed of the benchmark model's random weights. */
+const MODEL_SEED = 1;
+/** Agreement tolerances (test-data/README.md: rtol of the integrated-gradients family and of saliency). */
+const TOLERANCE = { integrated_gradients: 1e-3, saliency: 1e-4 } as const;
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+async function worker(jobPath: string): Promise<void> {
+  const job = JSON.parse(readFileSync(jobPath, "utf8")) as WorkerJob;
+  const result = await runOurs(job.modelDir, job.workload, job.options);
+  writeFileSync(job.resultPath, serializeResult(result));
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === "--worker") {
+    await worker(argv[1]);
+    return 0;
+  }
+  const args = parseBenchArgs(argv);
+  const cacheDir = args.cacheDir ?? fileURLToPath(new URL("../.cache", import.meta.url));
+  const modelDir = ensureBenchModel(cacheDir, DISTILGPT2_SHAPE, MODEL_SEED, log);
+  const python = args.noTorch ? undefined : findTorchPython();
+  if (!args.noTorch && !python) log(`${TORCH_INSTALL_HINT} Timing inseq.js alone.`);
+  const machineBefore = machineDescription();
+  const reports: WorkloadReport[] = [];
+  for (const workload of benchWorkloads(args.nSteps, args.internalBatchSize).filter((w) => args.methods.includes(w.method))) {
+    log(`${workload.method}: inseq.js (${args.repeats} timed runs after a warm-up)`);
+    const ours = await runOursInChild(modelDir, workload, { repeats: args.repeats, extraOptions: args.extraOptions });
+    let report: WorkloadReport = { workload, ours };
+    if (python) {
+      log(`${workload.method}: PyTorch (${args.repeats} timed runs after a warm-up)`);
+      const torch = await runTorch(python, modelDir, workload, args.repeats, DISTILGPT2_SHAPE.nEmbd);
+      report = { ...report, torch, agreement: compareAttributions(ours.attributions, torch.attributions, TOLERANCE[workload.method]) };
+    }
+    reports.push(report);
+  }
+  const sweep: string[] = [];
+  for (const nSteps of args.memorySweep) {
+    const [ig] = benchWorkloads(nSteps, args.internalBatchSize);
+    log(`memory sweep: integrated_gradients nSteps ${nSteps}`);
+    const r = await runOursInChild(modelDir, ig, { repeats: 1, extraOptions: args.extraOptions });
+    sweep.push(`| ${nSteps} | ${args.internalBatchSize} | ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB | ${(r.wasmHeapBytes / 2 ** 20).toFixed(0)} MiB | ${(r.peakTensorBytes / 2 ** 20).toFixed(0)} MiB | ${r.medianS.toFixed(1)} s |`);
+  }
+
+  const out: string[] = [];
+  const agreement = formatAgreement(reports);
+  if (agreement.length) out.push("Attributions, inseq.js against PyTorch:", ...agreement.map((l) => `  ${l}`), "");
+  const disagree = reports.some((r) => r.agreement && !r.agreement.ok);
+  if (disagree) {
+    out.push("The two sides do not compute the same attributions: no timing is reported.");
+    process.stdout.write(`${out.join("\n")}\n`);
+    return 1;
+  }
+  out.push(`Machine: ${machineBefore}`, `Load average at the end: ${machineDescription().replace(/.*load average /, "")}`, "");
+  out.push(...formatTable(reports));
+  if (sweep.length) out.push("", "| nSteps | internalBatchSize | peak RSS | wasm heap | tf.memory() peak | wall |", "|---|---|---|---|---|---|", ...sweep);
+  if (args.kernels) for (const r of reports) out.push("", ...formatKernels(r));
+  process.stdout.write(`${out.join("\n")}\n`);
+  if (args.jsonOut) {
+    const slim = reports.map((r) => ({ ...r, ours: { ...r.ours, attributions: undefined }, torch: r.torch ? { ...r.torch, attributions: undefined } : undefined }));
+    writeFileSync(args.jsonOut, JSON.stringify({ machine: machineBefore, reports: slim }, null, 2));
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,67 @@
+import type { Gpt2Sizes } from "./gpt2Trainer.js";
+import { KV_KEYS, KV_MAX_PAIRS, KV_MIN_PAIRS, KV_VALUES } from "./kvTask.js";
+import type { KvVerification } from "./verifyKv.js";
+
+/** What the README of tiny-kv reports. */
+export interface KvTrainingReport {
+  readonly sizes: Gpt2Sizes;
+  readonly parameters: number;
+  readonly steps: number;
+  readonly trainSeconds: number;
+  readonly seed: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly verification: KvVerification;
+}
+
+/** The model card of models/tiny-kv. */
+export function kvReadme(r: KvTrainingReport): string {
+  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+  return `# tiny-kv — key-value recall (GPT-2 architecture, trained)
+
+A ${r.sizes.layers}-layer GPT-2 (\`GPT2LMHeadModel\`, d=${r.sizes.hidden}, ${r.sizes.heads} heads, ${r.parameters} parameters) trained
+on a task whose correct attribution is known by construction. It is the default model of the inseqjs CLI.
+
+## Task
+
+A prompt lists ${KV_MIN_PAIRS}–${KV_MAX_PAIRS} key-value pairs (distinct keys, distinct values), then \`;\`, one of the keys and \`=\`.
+The model answers with that key's value, then \`<|endoftext|>\`:
+
+\`\`\`
+a 3 b 7 c 1 d 5 ; b =  →  7 <|endoftext|>
+\`\`\`
+
+The answer can only come from the queried value token (\`7\`), found through the key next to it (\`b\`) and the
+key in the query (\`b\`): a faithful attribution of the answer puts its mass on these tokens.
+
+## Vocabulary (${r.sizes.vocabSize} tokens, WordLevel + Whitespace pre-tokenizer)
+
+| ids | tokens |
+|---|---|
+| 0 | \`<|endoftext|>\` (bos = eos) |
+| 1 | \`<unk>\` (never seen in training; the attribution baseline) |
+| 2–${1 + KV_KEYS.length} | keys ${KV_KEYS.map((k) => `\`${k}\``).join(" ")} |
+| ${2 + KV_KEYS.length}–${1 + KV_KEYS.length + KV_VALUES.length} | values ${KV_VALUES.map((k) => `\`${k}\``).join(" ")} |
+| ${2 + KV_KEYS.length + KV_VALUES.length}, ${3 + KV_KEYS.length + KV_VALUES.length} | \`;\` \`=\` |
+
+## Training
+
+\`tooling/train-tiny\` (\`pnpm --filter @inseqjs/train-tiny train:kv\`), TF.js on the wasm backend, seed ${r.seed}: Adam
+(β = 0.9/0.98, peak lr ${r.lr}, warm-up then cosine decay), batches of ${r.batch} fresh random prompts, loss on the answer
+and the EOS after it; ${r.steps} steps, ${r.trainSeconds.toFixed(0)} s on this project's 2-core machine. The held-out prompts
+(\`heldout.json\`) come from a separate seed and are excluded from training.
+
+## Held-out accuracy
+
+Measured after loading this folder with \`loadTransformersModel\` from \`@inseqjs/transformers\` and decoding greedily
+through its forward (the code the product runs):
+
+| | ${r.verification.examples} held-out prompts |
+|---|---|
+| answer correct | ${pct(r.verification.accuracy)} |
+| answer then \`<|endoftext|>\` | ${pct(r.verification.exactWithEos)} |
+
+\`heldout.json\` lists each prompt with its answer and the token positions of the queried key, its value and the
+query key (positions count prompt tokens from 0).
+`;
+}
