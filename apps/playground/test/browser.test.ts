@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,7 +9,8 @@ import type { PageResult } from "../src/main.js";
 import type { SequenceNumbers } from "../src/protocol.js";
 import { maxRelativeDifference } from "../src/sequenceNumbers.js";
 import { BASE_FLAGS, findChromium, GPU_FLAGS } from "./findChromium.js";
-import { nodeNumbers, pairedLists, type RunSpec } from "./nodeReference.js";
+import { FeatureAttributionOutput } from "inseqjs";
+import { modelFolder, nodeNumbers, pairedLists, type RunSpec } from "./nodeReference.js";
 import { serveStatic } from "./staticServer.js";
 
 // End to end: the built playground in Debian's headless Chromium (WebGL and WebGPU on SwiftShader: correct, slow,
@@ -28,8 +29,16 @@ const runs: RunSpec[] = [
   { ...base, method: "saliency" },
   { ...base, method: "integrated_gradients" },
 ];
+const folderRun: RunSpec = { model: "tiny-marian", method: "saliency", inputTexts: ["the cat sat on the mat"], generatedTexts: ["le chat est assis sur le tapis"], stepScores: ["probability"] };
 
-describe.skipIf(!chromiumPath && !inCi)("playground in Chromium", () => {
+// Under CI the browser tests are required: a missing Chromium is a failure, not a skip.
+if (!chromiumPath && inCi) {
+  it("Chromium is installed (required when CI=true)", () => {
+    expect.fail("CI=true but no Chromium was found: .ci/run installs it with apt-get (or set CHROMIUM_PATH).");
+  });
+}
+
+describe.skipIf(!chromiumPath)("playground in Chromium", () => {
   let context: BrowserContext | undefined;
   let page: Page;
   let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
@@ -38,13 +47,12 @@ describe.skipIf(!chromiumPath && !inCi)("playground in Chromium", () => {
   const worst: Record<string, number> = {};
 
   beforeAll(async () => {
-    if (!chromiumPath) throw new Error("CI=true but no Chromium was found: .ci/run installs it with apt-get (or set CHROMIUM_PATH).");
     await build({ root: appDir, configFile: join(appDir, "vite.config.ts"), logLevel: "error" });
-    for (const spec of runs) reference.set(spec.method, await nodeNumbers(spec, "cpu"));
+    for (const spec of [...runs, folderRun]) reference.set(`${spec.model}/${spec.method}`, await nodeNumbers(spec, "cpu"));
     server = await serveStatic(join(appDir, "dist"));
     mkdirSync(resultsDir, { recursive: true });
     profile = mkdtempSync(join(tmpdir(), "inseqjs-chromium-"));
-    context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: [...BASE_FLAGS, ...GPU_FLAGS], viewport: { width: 1200, height: 900 } });
+    context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath!, headless: true, args: [...BASE_FLAGS, ...GPU_FLAGS], viewport: { width: 1200, height: 900 } });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("pageerror", (e) => console.error(`[page error] ${e.message}`));
   }, 120_000);
@@ -73,9 +81,9 @@ describe.skipIf(!chromiumPath && !inCi)("playground in Chromium", () => {
     return page.evaluate(() => window.__result!);
   }
 
-  function expectNodeNumbers(result: PageResult, method: string): void {
+  function expectNodeNumbers(result: PageResult, method: string, model = "tiny-gpt2"): void {
     expect(result.state, result.message).toBe("done");
-    const lists = pairedLists(reference.get(method)!, result.sequences!);
+    const lists = pairedLists(reference.get(`${model}/${method}`)!, result.sequences!);
     expect(lists.length).toBe(3);
     for (const [name, node, browser] of lists) {
       const diff = maxRelativeDifference(browser, node);
@@ -134,4 +142,21 @@ describe.skipIf(!chromiumPath && !inCi)("playground in Chromium", () => {
     expect(again.state).toBe("done");
     expect(again.tensors!.after).toBe(again.tensors!.baseline);
   }, 120_000);
+
+  it("a local folder picked by the user runs through memory files, and the JSON download is inseq's format", async () => {
+    await page.goto(`${server!.url}?backend=wasm`);
+    await page.waitForFunction(() => window.__ready === true, null, { timeout: 60_000 });
+    await page.check('input[name="modelKind"][value="folder"]');
+    await page.setInputFiles("#folder", modelFolder("tiny-marian"));
+    const result = await runInPage(folderRun, "wasm", "{}", false);
+    expect(result.backend).toBe("wasm");
+    expectNodeNumbers(result, "saliency", "tiny-marian");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#downloadJson")]);
+    expect(download.suggestedFilename()).toMatch(/^saliency-.*\.json$/);
+    const saved = await FeatureAttributionOutput.load(new Uint8Array(readFileSync((await download.path())!)));
+    expect(saved.info.attributionMethod).toBe("saliency");
+    expect(Array.from(saved.sequenceAttributions[0].sourceAttributions!.data, (v) => (Number.isFinite(v) ? v : null))).toEqual(result.sequences![0].rawSource!.data);
+    const [html] = await Promise.all([page.waitForEvent("download"), page.click("#downloadHtml")]);
+    expect(readFileSync((await html.path())!, "utf8")).toMatch(/^<!DOCTYPE html>[\s\S]*saliency — tiny-marian \(wasm\)/);
+  }, 90_000);
 });

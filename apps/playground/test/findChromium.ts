@@ -1,10 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-/** The Chromium executable: `$CHROMIUM_PATH`, else the first of Debian's `chromium` and common names on the PATH. */
+/**
+ * The Chromium executable: `$CHROMIUM_PATH` when set (a path that does not exist means "no Chromium"), else the first
+ * of Debian's `chromium` and common names on the PATH.
+ */
 export function findChromium(): string | undefined {
   const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  if (fromEnv !== undefined && fromEnv !== "") return existsSync(fromEnv) ? fromEnv : undefined;
   for (const name of ["chromium", "chromium-browser", "google-chrome-stable", "google-chrome"]) {
     try {
       const path = execFileSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim();

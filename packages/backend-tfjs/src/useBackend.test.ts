@@ -37,6 +37,16 @@ describe("useBackend in Node", () => {
     expect((tfNode as BackendUnavailableError).skipped[0].reason).toMatch(/not installed/);
   });
 
+  it("switches back to wasm; wasmPaths that come after wasm started are refused with the fix", async () => {
+    await useBackend("wasm");
+    await useBackend("cpu");
+    expect((await useBackend("wasm")).reason).toMatch(/^requested; SIMD yes/);
+    await useBackend("cpu");
+    const err = (await useBackend("wasm", { wasmPaths: "https://cdn.example/wasm/" }).catch((e: unknown) => e)) as BackendUnavailableError;
+    expect(err.skipped).toEqual([{ backend: "wasm", reason: "other wasmPaths given after the wasm backend was initialised; pass them to the first useBackend call" }]);
+    expect(tf.getBackend()).toBe("cpu");
+  });
+
   it("gradients work on both Node backends after importing the package", async () => {
     for (const backend of ["cpu", "wasm"] as const) {
       await useBackend(backend);

@@ -45,15 +45,23 @@ export class GradientShap implements AttributionMethod<GradientShapOptions> {
     // Captum's rows are sample-minor (x.repeat_interleave(S)); ours are copy-major: copy k, row b ← draw b·S + k.
     const drawn = gradientShapCoefficients(options, this.rng!, this.stepIndex++, B);
     const coefficients = tf.tensor1d(Array.from({ length: S * B }, (_, i) => drawn[(i % B) * S + Math.floor(i / B)]));
-    const noisy = tf.tidy(() => mapSides(sides, (s) => noisyCopies(inputsOf(step, sides)[s], S, stdevs, this.noiseRng!)));
-    const rows = (t: tf.Tensor3D, start: number, end: number) => tf.slice(t, [start * B, 0, 0], [(end - start) * B, -1, -1]);
+    const inputs = inputsOf(step, sides);
+    // Noise is drawn once on the host (same draw order as one full batch); device copies exist per chunk only, so
+    // peak memory is bounded by internalBatchSize, not nSamples.
+    const noise = stdevs > 0 ? Object.fromEntries(sides.map((s) => [s, drawNoise(inputs[s].size * S, stdevs, this.noiseRng!)])) : undefined;
+    const noisyRows = (s: string, start: number, end: number): tf.Tensor3D => {
+      const copies = tf.tile(inputs[s], [end - start, 1, 1]);
+      if (!noise) return copies;
+      const per = inputs[s].size;
+      return tf.add(copies, tf.tensor3d(noise[s].subarray(start * per, end * per), copies.shape as [number, number, number]));
+    };
     const sums = sumOverPath(step, {
       nPoints: S,
       internalBatchSize: options.internalBatchSize,
-      pointsAt: (start, end) => mapSides(sides, (s) => pathPoints(rows(noisy[s], start, end), baselines[s], tf.slice(coefficients, start * B, (end - start) * B))),
+      pointsAt: (start, end) => mapSides(sides, (s) => pathPoints(noisyRows(s, start, end), baselines[s], tf.slice(coefficients, start * B, (end - start) * B))),
       reduce: (grads, start, end) => {
         const perSample = mapSides(sides, (s) => {
-          const diff = tf.sub(rows(noisy[s], start, end), tf.tile(baselines[s], [end - start, 1, 1]));
+          const diff = tf.sub(noisyRows(s, start, end), tf.tile(baselines[s], [end - start, 1, 1]));
           return (options.multiplyByInputs ? tf.mul(diff, grads[s]) : grads[s]) as tf.Tensor3D;
         });
         const byCopy = (t: tf.Tensor3D) => tf.sum(tf.reshape(t, [end - start, B, t.shape[1], t.shape[2]]), 0);
@@ -66,9 +74,8 @@ export class GradientShap implements AttributionMethod<GradientShapOptions> {
       const attributions = mapSides(sides, (s) => tf.div(sums[s], S) as tf.Tensor3D);
       let deltas: tf.Tensor | undefined;
       if (options.returnConvergenceDelta) {
-        const ends = stdevs > 0 ? noisy : inputsOf(step, sides);
         const nEnds = stdevs > 0 ? S : 1;
-        const points = (k: number) => (k < nEnds ? mapSides(sides, (s) => rows(ends[s], k, k + 1)) : baselines);
+        const points = (k: number) => (k < nEnds ? mapSides(sides, (s) => noisyRows(s, k, k + 1)) : baselines);
         const scores = scoresAlongPath(step, {
           nPoints: nEnds + 1,
           internalBatchSize: options.internalBatchSize,
@@ -80,15 +87,12 @@ export class GradientShap implements AttributionMethod<GradientShapOptions> {
       }
       return { source: attributions.source, target: attributions.target, deltas };
     });
-    tf.dispose([coefficients, ...Object.values(noisy), ...Object.values(sums)]);
+    tf.dispose([coefficients, ...Object.values(sums)]);
     return result;
   }
 }
 
-/** `S` stacked copies of `x` (copy-major), each plus N(0, stdevs²) noise when `stdevs > 0`. */
-function noisyCopies(x: tf.Tensor3D, S: number, stdevs: number, rng: NumpyRandomState): tf.Tensor3D {
-  const copies = tf.tile(x, [S, 1, 1]);
-  if (stdevs === 0) return copies;
-  const noise = Float32Array.from({ length: copies.size }, () => stdevs * rng.standardNormal());
-  return tf.add(copies, tf.tensor3d(noise, copies.shape as [number, number, number]));
+/** `n` draws of N(0, stdevs²), in the order one full batch of copy-major noisy copies would use them. */
+function drawNoise(n: number, stdevs: number, rng: NumpyRandomState): Float32Array {
+  return Float32Array.from({ length: n }, () => stdevs * rng.standardNormal());
 }

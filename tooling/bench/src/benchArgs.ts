@@ -17,17 +17,25 @@ export interface BenchArgs {
   readonly extraOptions: Readonly<Record<string, unknown>>;
   /** Write every measurement as JSON here. */
   readonly jsonOut?: string;
-  /** Folder of the cached model (default `tooling/bench/.cache`). */
+  /** Folder of the cached model and snapshots (default `tooling/bench/.cache`). */
   readonly cacheDir?: string;
+  /** Freeze the built code under this name and exit (see `snapshot.ts`). */
+  readonly snapshot?: string;
+  /** Code versions to time side by side: snapshot names, `live` for the current build (default `["live"]`). */
+  readonly variants: readonly string[];
+  /** Interleaved rounds: each round runs every variant (and PyTorch) once, in turn. */
+  readonly rounds: number;
 }
 
 const USAGE = `usage: pnpm bench [--repeats N] [--methods integrated_gradients,saliency] [--n-steps N] [--internal-batch-size N]
-                  [--no-torch] [--memory-sweep 10,20,40] [--kernels] [--options '{"stepBatchSize":1}'] [--json FILE] [--cache DIR]`;
+                  [--no-torch] [--memory-sweep 10,20,40] [--kernels] [--options '{"stepBatchSize":1}'] [--json FILE] [--cache DIR]
+                  [--snapshot NAME] [--variants live,NAME[=OPTIONS_JSON],...] [--rounds N]`;
 
 /** Parses `argv` (without node and the script); throws with the usage on a bad flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const a: { -readonly [K in keyof BenchArgs]: BenchArgs[K] } = {
     repeats: 3, methods: ["integrated_gradients", "saliency"], nSteps: 20, internalBatchSize: 20, noTorch: false, memorySweep: [], kernels: false, extraOptions: {},
+    variants: ["live"], rounds: 1,
   };
   const int = (flag: string, v: string | undefined) => {
     const n = Number(v);
@@ -48,6 +56,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case "--kernels": a.kernels = true; break;
       case "--json": a.jsonOut = value(); break;
       case "--cache": a.cacheDir = value(); break;
+      case "--snapshot": a.snapshot = value(); break;
+      case "--variants": a.variants = value().split(","); break;
+      case "--rounds": a.rounds = int(flag, value()); break;
       case "--memory-sweep": a.memorySweep = value().split(",").map((v) => int(flag, v)); break;
       case "--options": a.extraOptions = JSON.parse(value()) as Record<string, unknown>; break;
       case "--methods": {

@@ -9,10 +9,15 @@ import { formatAgreement, formatKernels, formatTable } from "./formatReport.js";
 import type { WorkloadReport } from "./formatReport.js";
 import { DISTILGPT2_SHAPE } from "./gpt2Shape.js";
 import { machineDescription } from "./machineDescription.js";
+import { mergeOurs, mergeTorch } from "./mergeRounds.js";
 import { runOursInChild, serializeResult } from "./oursInChild.js";
 import type { WorkerJob } from "./oursInChild.js";
 import { runOurs } from "./runOurs.js";
+import type { OursResult } from "./runOurs.js";
 import { runTorch } from "./runTorch.js";
+import type { TorchResult } from "./runTorch.js";
+import { createSnapshot, snapshotWorker } from "./snapshot.js";
+import { parseVariant } from "./variantSpec.js";
 import { benchWorkloads } from "./workload.js";
 
 /** Seed of the benchmark model's random weights. */
@@ -35,42 +40,56 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const args = parseBenchArgs(argv);
   const cacheDir = args.cacheDir ?? fileURLToPath(new URL("../.cache", import.meta.url));
+  if (args.snapshot) {
+    log(`snapshot of the current build: ${createSnapshot(cacheDir, args.snapshot)}`);
+    return 0;
+  }
+  const variants = args.variants.map(parseVariant);
+  const workers = new Map(variants.map((v) => [v.label, v.code === "live" ? undefined : snapshotWorker(cacheDir, v.code)]));
   const modelDir = ensureBenchModel(cacheDir, DISTILGPT2_SHAPE, MODEL_SEED, log);
   const python = args.noTorch ? undefined : findTorchPython();
   if (!args.noTorch && !python) log(`${TORCH_INSTALL_HINT} Timing inseq.js alone.`);
   const machineBefore = machineDescription();
   const reports: WorkloadReport[] = [];
   for (const workload of benchWorkloads(args.nSteps, args.internalBatchSize).filter((w) => args.methods.includes(w.method))) {
-    log(`${workload.method}: inseq.js (${args.repeats} timed runs after a warm-up)`);
-    const ours = await runOursInChild(modelDir, workload, { repeats: args.repeats, extraOptions: args.extraOptions });
-    let report: WorkloadReport = { workload, ours };
-    if (python) {
-      log(`${workload.method}: PyTorch (${args.repeats} timed runs after a warm-up)`);
-      const torch = await runTorch(python, modelDir, workload, args.repeats, DISTILGPT2_SHAPE.nEmbd);
-      report = { ...report, torch, agreement: compareAttributions(ours.attributions, torch.attributions, TOLERANCE[workload.method]) };
+    const ours = new Map<string, OursResult[]>(variants.map((v) => [v.label, []]));
+    const torch: TorchResult[] = [];
+    for (let round = 0; round < args.rounds; round++) {
+      for (const v of variants) {
+        log(`${workload.method}, round ${round + 1}/${args.rounds}: inseq.js ${v.label} (${args.repeats} timed runs after a warm-up)`);
+        const options = { repeats: args.repeats, extraOptions: { ...args.extraOptions, ...v.options }, profile: round === 0 };
+        ours.get(v.label)!.push(await runOursInChild(modelDir, workload, options, workers.get(v.label)));
+      }
+      if (python) {
+        log(`${workload.method}, round ${round + 1}/${args.rounds}: PyTorch (${args.repeats} timed runs after a warm-up)`);
+        torch.push(await runTorch(python, modelDir, workload, args.repeats, DISTILGPT2_SHAPE.nEmbd));
+      }
     }
-    reports.push(report);
+    const t = torch.length ? mergeTorch(torch) : undefined;
+    for (const v of variants) {
+      const o = mergeOurs(ours.get(v.label)!);
+      reports.push({ workload, variant: v.label, ours: o, torch: t, agreement: t ? compareAttributions(o.attributions, t.attributions, TOLERANCE[workload.method]) : undefined });
+    }
   }
   const sweep: string[] = [];
   for (const nSteps of args.memorySweep) {
     const [ig] = benchWorkloads(nSteps, args.internalBatchSize);
-    log(`memory sweep: integrated_gradients nSteps ${nSteps}`);
-    const r = await runOursInChild(modelDir, ig, { repeats: 1, extraOptions: args.extraOptions });
-    sweep.push(`| ${nSteps} | ${args.internalBatchSize} | ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB | ${(r.wasmHeapBytes / 2 ** 20).toFixed(0)} MiB | ${(r.peakTensorBytes / 2 ** 20).toFixed(0)} MiB | ${r.medianS.toFixed(1)} s |`);
+    log(`memory sweep: integrated_gradients nSteps ${nSteps} (${variants[0].label})`);
+    const r = await runOursInChild(modelDir, ig, { repeats: 1, extraOptions: { ...args.extraOptions, ...variants[0].options } }, workers.get(variants[0].label));
+    sweep.push(`| ${nSteps} | ${args.internalBatchSize} | ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB | ${(r.wasmHeapBytes / 2 ** 20).toFixed(0)} MiB | ${(r.peakTensorBytes / 2 ** 20).toFixed(0)} MiB | ${r.medianS.toFixed(1)} s | ${r.medianCpuS.toFixed(1)} s |`);
   }
 
   const out: string[] = [];
   const agreement = formatAgreement(reports);
   if (agreement.length) out.push("Attributions, inseq.js against PyTorch:", ...agreement.map((l) => `  ${l}`), "");
-  const disagree = reports.some((r) => r.agreement && !r.agreement.ok);
-  if (disagree) {
+  if (reports.some((r) => r.agreement && !r.agreement.ok)) {
     out.push("The two sides do not compute the same attributions: no timing is reported.");
     process.stdout.write(`${out.join("\n")}\n`);
     return 1;
   }
   out.push(`Machine: ${machineBefore}`, `Load average at the end: ${machineDescription().replace(/.*load average /, "")}`, "");
   out.push(...formatTable(reports));
-  if (sweep.length) out.push("", "| nSteps | internalBatchSize | peak RSS | wasm heap | tf.memory() peak | wall |", "|---|---|---|---|---|---|", ...sweep);
+  if (sweep.length) out.push("", "| nSteps | internalBatchSize | peak RSS | wasm heap | tf.memory() peak | wall | CPU |", "|---|---|---|---|---|---|---|", ...sweep);
   if (args.kernels) for (const r of reports) out.push("", ...formatKernels(r));
   process.stdout.write(`${out.join("\n")}\n`);
   if (args.jsonOut) {

@@ -4,9 +4,11 @@ import type { TorchResult } from "./runTorch.js";
 import { attributedSteps } from "./workload.js";
 import type { Workload } from "./workload.js";
 
-/** One workload's measurements on both sides. */
+/** One workload's measurements: inseq.js in one variant, and PyTorch. */
 export interface WorkloadReport {
   readonly workload: Workload;
+  /** Code version and options of the inseq.js side (`live` = the current build). */
+  readonly variant: string;
   readonly ours: OursResult;
   readonly torch?: TorchResult;
   readonly agreement?: AttributionAgreement;
@@ -21,37 +23,42 @@ export function workloadLabel(w: Workload): string {
   return w.method === "integrated_gradients" ? `integrated_gradients (nSteps ${w.nSteps}, ibs ${w.internalBatchSize})` : w.method;
 }
 
+const oursLabel = (r: WorkloadReport) => `inseq.js ${r.variant === "live" ? "" : `[${r.variant}] `}(${r.ours.backend})`;
+
 /** Agreement lines, printed before any timing. */
 export function formatAgreement(reports: readonly WorkloadReport[]): string[] {
   return reports
     .filter((r) => r.agreement)
     .map((r) => {
       const a = r.agreement!;
-      return `${workloadLabel(r.workload)}: max relative difference ${a.maxRelativeDifference.toExponential(2)} (tolerance ${a.tolerance.toExponential(0)}), per-step sums ${a.maxSumRelativeDifference.toExponential(2)} — ${a.ok ? "agree" : "DISAGREE"}`;
+      return `${workloadLabel(r.workload)}, ${oursLabel(r)}: max relative difference ${a.maxRelativeDifference.toExponential(2)} (tolerance ${a.tolerance.toExponential(0)}), per-step sums ${a.maxSumRelativeDifference.toExponential(2)} — ${a.ok ? "agree" : "DISAGREE"}`;
     });
 }
 
-/** The markdown results table: one row per side and workload, then the ratios. */
+/** The markdown results table: inseq.js rows (one per variant) and the PyTorch row of each workload, then the ratios. */
 export function formatTable(reports: readonly WorkloadReport[]): string[] {
   const lines = [
-    "| workload | side | median wall s (runs) | median CPU s | tokens/s | peak RSS | tensor memory |",
+    "| workload | side | median wall s (runs) | median CPU s | tokens/s (wall) | peak RSS | tensor memory |",
     "|---|---|---|---|---|---|---|",
   ];
+  const seenTorch = new Set<Workload>();
   for (const r of reports) {
     const tokens = attributedSteps(r.workload);
     const o = r.ours;
     lines.push(
-      `| ${workloadLabel(r.workload)} | inseq.js (${o.backend}) | ${sec(o.medianS)} (${runs(o.timesS)}) | ${sec(o.medianCpuS)} | ${(tokens / o.medianS).toFixed(2)} | ${mib(o.peakRssBytes)} | wasm heap ${mib(o.wasmHeapBytes)}, tf.memory() peak ${mib(o.peakTensorBytes)}, weights ${mib(o.modelTensorBytes)} |`,
+      `| ${workloadLabel(r.workload)} | ${oursLabel(r)} | ${sec(o.medianS)} (${runs(o.timesS)}) | ${sec(o.medianCpuS)} | ${(tokens / o.medianS).toFixed(2)} | ${mib(o.peakRssBytes)} | wasm heap ${mib(o.wasmHeapBytes)}, tf.memory() peak ${mib(o.peakTensorBytes)} |`,
     );
-    if (r.torch) {
-      const t = r.torch;
-      lines.push(`| ${workloadLabel(r.workload)} | PyTorch ${t.torchVersion} (${t.threads} thread) | ${sec(t.medianS)} (${runs(t.timesS)}) | ${sec(t.medianCpuS)} | ${(tokens / t.medianS).toFixed(2)} | ${mib(t.peakRssBytes)} | – |`);
+    const t = r.torch;
+    const last = reports.filter((x) => x.workload === r.workload).at(-1) === r;
+    if (t && last && !seenTorch.has(r.workload)) {
+      seenTorch.add(r.workload);
+      lines.push(`| ${workloadLabel(r.workload)} | PyTorch ${t.torchVersion} (${t.threads} thread, ${t.blas}) | ${sec(t.medianS)} (${runs(t.timesS)}) | ${sec(t.medianCpuS)} | ${(tokens / t.medianS).toFixed(2)} | ${mib(t.peakRssBytes)} | – |`);
     }
   }
   const ratios = reports.filter((r) => r.torch);
   if (ratios.length) {
-    lines.push("", "| workload | ours/PyTorch wall | ours/PyTorch CPU |", "|---|---|---|");
-    for (const r of ratios) lines.push(`| ${workloadLabel(r.workload)} | ${(r.ours.medianS / r.torch!.medianS).toFixed(2)} | ${(r.ours.medianCpuS / r.torch!.medianCpuS).toFixed(2)} |`);
+    lines.push("", "| workload | inseq.js | ours/PyTorch wall | ours/PyTorch CPU |", "|---|---|---|---|");
+    for (const r of ratios) lines.push(`| ${workloadLabel(r.workload)} | ${oursLabel(r)} | ${(r.ours.medianS / r.torch!.medianS).toFixed(2)} | ${(r.ours.medianCpuS / r.torch!.medianCpuS).toFixed(2)} |`);
   }
   return lines;
 }
@@ -60,7 +67,7 @@ export function formatTable(reports: readonly WorkloadReport[]): string[] {
 export function formatKernels(r: WorkloadReport, n = 12): string[] {
   const total = r.ours.kernels.reduce((a, k) => a + k.ms, 0);
   return [
-    `kernels of ${workloadLabel(r.workload)} (one profiled run, ${(total / 1000).toFixed(2)} s in kernels):`,
+    `kernels of ${workloadLabel(r.workload)}, ${oursLabel(r)} (one profiled run, ${(total / 1000).toFixed(2)} s in kernels):`,
     ...r.ours.kernels.slice(0, n).map((k) => `  ${k.name.padEnd(16)} ${String(k.calls).padStart(6)} calls ${(k.ms / 1000).toFixed(2).padStart(7)} s ${((100 * k.ms) / total).toFixed(1).padStart(5)} %`),
   ];
 }

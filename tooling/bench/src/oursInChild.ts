@@ -25,16 +25,16 @@ export function serializeResult(r: OursResult): string {
 }
 
 /**
- * Runs one workload of inseq.js in a fresh Node process (`bin.js --worker`), so that its peak RSS and wasm heap
- * belong to that workload alone.
+ * Runs one workload of inseq.js in a fresh Node process (`bin.js --worker`, or the `worker` entry of a snapshot), so
+ * that its peak RSS and wasm heap belong to that workload alone.
  */
-export async function runOursInChild(modelDir: string, workload: Workload, options: RunOursOptions): Promise<OursResult> {
+export async function runOursInChild(modelDir: string, workload: Workload, options: RunOursOptions, worker?: string): Promise<OursResult> {
   const tmp = mkdtempSync(join(tmpdir(), "inseqjs-bench-"));
   const job: WorkerJob = { modelDir, workload, options, resultPath: join(tmp, "result.json") };
   const jobPath = join(tmp, "job.json");
   writeFileSync(jobPath, JSON.stringify(job));
   try {
-    const bin = fileURLToPath(new URL("./bin.js", import.meta.url));
+    const bin = worker ?? fileURLToPath(new URL("./bin.js", import.meta.url));
     await new Promise<void>((resolve, reject) => {
       const child = spawn(process.execPath, [bin, "--worker", jobPath], { stdio: ["ignore", "ignore", "pipe"] });
       let stderr = "";

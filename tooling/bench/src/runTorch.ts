@@ -10,6 +10,8 @@ import type { Workload } from "./workload.js";
 export interface TorchResult {
   readonly torchVersion: string;
   readonly threads: number;
+  /** BLAS libraries mapped into the Python process (Debian's reference `libblas.so.3` alone is ~10× slower than OpenBLAS). */
+  readonly blas: string;
   readonly medianS: number;
   readonly timesS: readonly number[];
   readonly medianCpuS: number;
@@ -69,6 +71,7 @@ export async function runTorch(python: string, modelDir: string, workload: Workl
     return {
       torchVersion: String(r.torch),
       threads: Number(r.threads),
+      blas: String(r.blas ?? "unknown"),
       medianS: Number(r.median_s),
       timesS: r.times_s as number[],
       medianCpuS: Number(r.median_cpu_s),

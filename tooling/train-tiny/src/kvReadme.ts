@@ -11,6 +11,8 @@ export interface KvTrainingReport {
   readonly seed: number;
   readonly batch: number;
   readonly lr: number;
+  readonly probe: number;
+  readonly unkRate: number;
   readonly verification: KvVerification;
 }
 
@@ -38,8 +40,8 @@ key in the query (\`b\`): a faithful attribution of the answer puts its mass on 
 
 | ids | tokens |
 |---|---|
-| 0 | \`<|endoftext|>\` (bos = eos) |
-| 1 | \`<unk>\` (never seen in training; the attribution baseline) |
+| 0 | \`<\\|endoftext\\|>\` (bos = eos) |
+| 1 | \`<unk>\` (the attribution baseline; stands for a removed token) |
 | 2–${1 + KV_KEYS.length} | keys ${KV_KEYS.map((k) => `\`${k}\``).join(" ")} |
 | ${2 + KV_KEYS.length}–${1 + KV_KEYS.length + KV_VALUES.length} | values ${KV_VALUES.map((k) => `\`${k}\``).join(" ")} |
 | ${2 + KV_KEYS.length + KV_VALUES.length}, ${3 + KV_KEYS.length + KV_VALUES.length} | \`;\` \`=\` |
@@ -48,8 +50,17 @@ key in the query (\`b\`): a faithful attribution of the answer puts its mass on 
 
 \`tooling/train-tiny\` (\`pnpm --filter @inseqjs/train-tiny train:kv\`), TF.js on the wasm backend, seed ${r.seed}: Adam
 (β = 0.9/0.98, peak lr ${r.lr}, warm-up then cosine decay), batches of ${r.batch} fresh random prompts, loss on the answer
-and the EOS after it; ${r.steps} steps, ${r.trainSeconds.toFixed(0)} s on this project's 2-core machine. The held-out prompts
+and the EOS after it. Each token of the other pairs is replaced by \`<unk>\` with probability ${r.unkRate}, so the baseline token
+means "no token here" to the model (perturbation metrics then measure missing evidence, not an unseen input);
+${r.steps} steps, ${r.trainSeconds.toFixed(0)} s on this project's 2-core machine. The held-out prompts
 (\`heldout.json\`) come from a separate seed and are excluded from training.
+
+Recall needs an induction circuit (each value must carry its key, found one position back). Trained on the answer
+alone, the model sat for thousands of steps at "one of the values in the prompt" (about 1/pairs accuracy). A
+training-only linear probe that reads the *previous* token from the residual stream after the first block (loss
+weight ${r.probe}) ends that plateau within a few hundred steps; the probe is discarded, the saved model is a plain
+\`GPT2LMHeadModel\`. Its learned position table starts as a small sinusoid (\`0.1 ×\` Marian's table) and its weights at
+\`N(0, 1/d)\`, GPT-2's init scaled to d=${r.sizes.hidden}.
 
 ## Held-out accuracy
 
@@ -59,7 +70,7 @@ through its forward (the code the product runs):
 | | ${r.verification.examples} held-out prompts |
 |---|---|
 | answer correct | ${pct(r.verification.accuracy)} |
-| answer then \`<|endoftext|>\` | ${pct(r.verification.exactWithEos)} |
+| answer then \`<\\|endoftext\\|>\` | ${pct(r.verification.exactWithEos)} |
 
 \`heldout.json\` lists each prompt with its answer and the token positions of the queried key, its value and the
 query key (positions count prompt tokens from 0).

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { useBackend } from "@inseqjs/backend-tfjs";
 import { mulberry32 } from "@inseqjs/core/testing";
 import { cliArgs } from "./cliArgs.js";
+import { heldOutJson } from "./heldOutJson.js";
 import { gpt2Logits, gpt2Loss, initGpt2, type Gpt2Sizes, type PreviousTokenProbe } from "./gpt2Trainer.js";
 import { KV_MAX_PAIRS, KV_MIN_PAIRS, KV_VOCAB, kvPairCount, sampleKvExample, type KvExample } from "./kvTask.js";
 import { kvModelFiles } from "./kvModelFiles.js";
@@ -16,17 +17,24 @@ import { trainLoop } from "./trainLoop.js";
 import { verifyKv } from "./verifyKv.js";
 import { writeModelFolder } from "./writeModelFolder.js";
 
-const args = cliArgs({ seed: 7, steps: 4000, batch: 64, lr: 0.002, hidden: 64, inner: 128, layers: 2, heads: 4, probe: 0.5, heldOut: 1000, out: fileURLToPath(new URL("../../../models/tiny-kv/", import.meta.url)) });
+const args = cliArgs({ seed: 7, steps: 4000, minSteps: 1000, batch: 128, lr: 0.003, hidden: 64, inner: 128, layers: 2, heads: 4, probe: 0.5, unkRate: 0.15, heldOut: 1000, out: fileURLToPath(new URL("../../../models/tiny-kv/", import.meta.url)) });
 await useBackend("wasm");
 
 const sizes: Gpt2Sizes = { vocabSize: KV_VOCAB.length, hidden: args.hidden, layers: args.layers, heads: args.heads, positions: 32, inner: args.inner };
 const idOf = new Map(KV_VOCAB.map((w, i) => [w, i]));
 const encode = (text: string) => text.split(" ").map((w) => idOf.get(w)!);
+const UNK = idOf.get("<unk>")!;
 
 // Held-out prompts come from their own seed and are never trained on.
 const heldRandom = mulberry32(args.seed * 1000 + 1);
-const heldOut: KvExample[] = Array.from({ length: args.heldOut }, (_, i) => sampleKvExample(heldRandom, KV_MIN_PAIRS + (i % (KV_MAX_PAIRS - KV_MIN_PAIRS + 1))));
-const heldPrompts = new Set(heldOut.map((e) => e.prompt));
+const heldOut: KvExample[] = [];
+const heldPrompts = new Set<string>();
+while (heldOut.length < args.heldOut) {
+  const e = sampleKvExample(heldRandom, KV_MIN_PAIRS + (heldOut.length % (KV_MAX_PAIRS - KV_MIN_PAIRS + 1)));
+  if (heldPrompts.has(e.prompt)) continue;
+  heldPrompts.add(e.prompt);
+  heldOut.push(e);
+}
 
 const uniform = mulberry32(args.seed);
 const params = initGpt2(sizes, uniform);
@@ -38,7 +46,10 @@ function batchIds(pairs: number): tf.Tensor2D {
   while (rows.length < args.batch) {
     const e = sampleKvExample(uniform, pairs);
     if (heldPrompts.has(e.prompt)) continue;
-    rows.push([...encode(e.prompt), idOf.get(e.answer)!, 0]);
+    // Distractor pairs lose tokens to <unk> now and then, so that <unk> (the attribution baseline) reads as "no
+    // token here" instead of an input never seen in training; the queried pair and the query stay intact.
+    const ids = encode(e.prompt).map((id, i) => (i < 2 * pairs && i !== e.keyPosition && i !== e.valuePosition && uniform() < args.unkRate ? UNK : id));
+    rows.push([...ids, idOf.get(e.answer)!, 0]);
   }
   return tf.tensor2d(rows, [rows.length, rows[0].length], "int32");
 }
@@ -79,16 +90,16 @@ const steps = trainLoop([...params.list(), ...(args.probe > 0 ? probeParams.list
     if (step % 500 !== 0) return false;
     const acc = trainingForwardAccuracy(heldOut.slice(0, 400));
     console.log(`  held-out accuracy (training forward, 400 prompts): ${(100 * acc).toFixed(2)} %`);
-    return acc === 1;
+    return acc === 1 && step >= args.minSteps;
   },
 });
 const trainSeconds = (Date.now() - t0) / 1000;
 probeParams.dispose();
 console.log(`trained ${steps} steps in ${trainSeconds.toFixed(0)} s`);
 
-const heldOutJson = JSON.stringify({ task: "key-value recall", fields: "prompt, answer, token positions of the queried key, its value and the query", examples: heldOut }, null, 1) + "\n";
-writeModelFolder(args.out, kvModelFiles(sizes, params.toSafetensors(), { "heldout.json": heldOutJson }));
+const heldOut_ = heldOutJson({ task: "key-value recall", fields: "prompt, answer, prompt-token positions of the queried key, its value and the query key" }, heldOut);
+writeModelFolder(args.out, kvModelFiles(sizes, params.toSafetensors(), { "heldout.json": heldOut_ }));
 params.dispose();
 const result = await verifyKv(args.out, heldOut);
 console.log(`held-out accuracy with @inseqjs/transformers (greedy, ${heldOut.length} prompts): ${(100 * result.accuracy).toFixed(2)} %, answer + EOS ${(100 * result.exactWithEos).toFixed(2)} %`);
-writeFileSync(join(args.out, "README.md"), kvReadme({ sizes, parameters, steps, trainSeconds, seed: args.seed, batch: args.batch, lr: args.lr, verification: result }));
+writeFileSync(join(args.out, "README.md"), kvReadme({ sizes, parameters, steps, trainSeconds, seed: args.seed, batch: args.batch, lr: args.lr, probe: args.probe, unkRate: args.unkRate, verification: result }));

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { useBackend } from "@inseqjs/backend-tfjs";
 import { mulberry32 } from "@inseqjs/core/testing";
 import { cliArgs } from "./cliArgs.js";
+import { heldOutJson } from "./heldOutJson.js";
 import { initMarian, marianLogits, marianLoss, type MarianBatch, type MarianSizes } from "./marianTrainer.js";
 import { trainLoop } from "./trainLoop.js";
 import { TRANSLATE_SPECIALS, sampleTranslation, translateVocab, type TranslationExample } from "./translationTask.js";
@@ -98,16 +99,14 @@ const steps = trainLoop(params.list(), {
 const trainSeconds = (Date.now() - t0) / 1000;
 console.log(`trained ${steps} steps in ${trainSeconds.toFixed(0)} s`);
 
-const heldOutJson = JSON.stringify(
+const heldOut_ = heldOutJson(
   {
     task: "synthetic translation with gold word alignments",
     alignment: "[sourceWordIndex, targetWordIndex] pairs; every word is one token, so word indices are token indices (source without </s>, target without the decoder start)",
-    examples: heldOut,
   },
-  null,
-  1,
-) + "\n";
-writeModelFolder(args.out, translateModelFiles(sizes, params.toSafetensors(), { "heldout.json": heldOutJson }));
+  heldOut,
+);
+writeModelFolder(args.out, translateModelFiles(sizes, params.toSafetensors(), { "heldout.json": heldOut_ }));
 params.dispose();
 const result = await verifyTranslate(args.out, heldOut);
 console.log(`held-out exact match with @inseqjs/transformers (greedy, ${heldOut.length} sentences): ${(100 * result.exactMatch).toFixed(2)} %, word accuracy ${(100 * result.wordAccuracy).toFixed(2)} %`);

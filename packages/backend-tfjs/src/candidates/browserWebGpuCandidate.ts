@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendCandidate } from "../backendTypes.js";
-import { adapterName } from "./nodeWebGpuCandidate.js";
+import { adapterName, isSoftwareAdapter } from "./nodeWebGpuCandidate.js";
 
 interface NavigatorGpu {
   readonly gpu?: { requestAdapter(options?: unknown): Promise<Parameters<typeof adapterName>[0] | null> };
@@ -16,7 +16,7 @@ export function browserWebGpuCandidate(): BackendCandidate {
       if (gpu === undefined) return "navigator.gpu is missing (a browser without WebGPU, or a page that is not a secure context)";
       const adapter = await gpu.requestAdapter();
       if (adapter === null) return "navigator.gpu.requestAdapter() returned no adapter (WebGPU disabled or no usable GPU)";
-      name = `${adapterName(adapter)}${adapter.isFallbackAdapter ? ", software fallback adapter" : ""}`;
+      name = `${adapterName(adapter)}${isSoftwareAdapter(adapter) ? ", software adapter" : ""}`;
       if (tf.findBackendFactory("webgpu") === null) await import("@tensorflow/tfjs-backend-webgpu");
       return undefined;
     },

@@ -33,7 +33,11 @@ const mockDawn = (found: unknown) => async (specifier: string) => {
 };
 
 describe("Node candidates (mocked optional packages)", () => {
+  const hadNavigator = "navigator" in globalThis;
   afterEach(async () => {
+    const g = globalThis as { navigator?: { gpu?: unknown } };
+    if (!hadNavigator) delete g.navigator; // the Dawn candidate defines navigator.gpu for tfjs
+    else if (g.navigator) delete g.navigator.gpu;
     await useBackend("cpu");
     for (const name of ["tensorflow", "webgpu"]) if (tf.findBackendFactory(name) !== null) tf.removeBackend(name);
   });
@@ -64,10 +68,12 @@ describe("Node candidates (mocked optional packages)", () => {
 
   it("Dawn: skips a software adapter, registers webgpu on a hardware one", async () => {
     expect(await nodeWebGpuCandidate(mockDawn(adapter({ isFallbackAdapter: true, info: { vendor: "google", architecture: "swiftshader" } }))).prepare({})).toMatch(/only a software adapter \(google swiftshader\)/);
+    expect(await nodeWebGpuCandidate(mockDawn(adapter({ info: { vendor: "google", architecture: "swiftshader", isFallbackAdapter: true } }))).prepare({})).toMatch(/only a software adapter/);
     expect(await nodeWebGpuCandidate(async (s) => { throw notFound(s); }).prepare({})).toMatch(/"webgpu" package \(Dawn\) is not installed/);
     const gpu = nodeWebGpuCandidate(mockDawn(adapter()));
     expect(await gpu.prepare({})).toBeUndefined();
     expect(tf.findBackendFactory("webgpu")).not.toBeNull();
+    expect((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu).toBeDefined();
     expect(await gpu.describe!()).toBe("GPU adapter: nvidia ampere (Dawn)");
   });
 

@@ -7,7 +7,7 @@ const SPECIFIER = "webgpu";
 
 /** The part of a WebGPU adapter this module reads (structural, so that tests can pass a mock). */
 interface AdapterLike {
-  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string; type?: string };
+  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string; type?: string; isFallbackAdapter?: boolean };
   readonly isFallbackAdapter?: boolean;
   readonly limits: Record<string, number>;
   readonly features: { has(name: string): boolean };
@@ -22,6 +22,11 @@ interface DawnModule {
 
 const LIMITS = ["maxComputeWorkgroupStorageSize", "maxComputeWorkgroupsPerDimension", "maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupSizeX", "maxComputeInvocationsPerWorkgroup"];
 
+/** Whether an adapter is a software one (`isFallbackAdapter` moved from the adapter to its info in the spec). */
+export function isSoftwareAdapter(adapter: AdapterLike): boolean {
+  return !!(adapter.isFallbackAdapter || adapter.info?.isFallbackAdapter || adapter.info?.type === "cpu");
+}
+
 /** A short name of an adapter (`nvidia ampere`). */
 export function adapterName(adapter: AdapterLike): string {
   const i = adapter.info ?? {};
@@ -30,8 +35,8 @@ export function adapterName(adapter: AdapterLike): string {
 
 /**
  * WebGPU in Node through the `webgpu` npm package (Dawn; optional peer dependency, imported dynamically), used
- * only when Dawn finds a hardware GPU adapter: a software (fallback) adapter is slower than wasm. tfjs's webgpu
- * backend registers itself only in browsers, so the backend is registered here on the adapter found.
+ * only when Dawn finds a hardware GPU adapter: a software (fallback) adapter is slower than wasm. Defines
+ * `navigator.gpu` (Dawn's) when Node has none, which tfjs's webgpu backend needs, and registers the backend.
  */
 export function nodeWebGpuCandidate(importer: ModuleImporter = defaultImporter): BackendCandidate {
   let adapter: AdapterLike | undefined;
@@ -46,17 +51,24 @@ export function nodeWebGpuCandidate(importer: ModuleImporter = defaultImporter):
         if (isModuleNotFound(e, SPECIFIER)) return `the optional "${SPECIFIER}" package (Dawn) is not installed (npm i ${SPECIFIER} to use a GPU from Node)`;
         return `the "${SPECIFIER}" package failed to load: ${errorMessage(e)}`;
       }
+      let gpu: ReturnType<DawnModule["create"]>;
       let found: AdapterLike | null;
       try {
         Object.assign(globalThis, dawn.globals);
-        found = await dawn.create([]).requestAdapter({ powerPreference: "high-performance" });
+        gpu = dawn.create([]);
+        found = await gpu.requestAdapter({ powerPreference: "high-performance" });
       } catch (e) {
         return `Dawn could not look for a GPU adapter: ${errorMessage(e)}`;
       }
       if (found === null) return "Dawn found no GPU adapter (no GPU, or no Vulkan/Metal/D3D12 driver)";
-      if (found.isFallbackAdapter || found.info?.type === "cpu") return `Dawn found only a software adapter (${adapterName(found)}), slower than wasm`;
+      if (isSoftwareAdapter(found)) return `Dawn found only a software adapter (${adapterName(found)}), slower than wasm`;
       adapter = found;
+      // tfjs's webgpu backend looks for `navigator.gpu` (absent in Node 20, empty in Node 21+)
+      const g = globalThis as { navigator?: { gpu?: unknown } };
+      if (g.navigator === undefined) g.navigator = { gpu };
+      else if (g.navigator.gpu === undefined) Object.defineProperty(g.navigator, "gpu", { value: gpu, configurable: true });
       const webgpu = (await importer("@tensorflow/tfjs-backend-webgpu")) as { WebGPUBackend: new (device: unknown, info?: unknown) => tf.KernelBackend };
+      if (tf.findBackendFactory("webgpu") !== null) return undefined; // it registered itself, seeing navigator.gpu
       const chosenAdapter = found;
       tf.registerBackend("webgpu", async () => {
         const requiredLimits = Object.fromEntries(LIMITS.map((k) => [k, chosenAdapter.limits[k]]));

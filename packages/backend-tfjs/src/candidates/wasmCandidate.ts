@@ -17,9 +17,9 @@ export function wasmCandidate(isBrowser: boolean): BackendCandidate {
       if (typeof WebAssembly !== "object") return "WebAssembly is not available in this environment";
       wasm = await import("@tensorflow/tfjs-backend-wasm");
       if (isBrowser && tf.engine().registry.wasm === undefined) tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", options.wasmThreads === true && (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")));
-      if (options.wasmPaths !== undefined && options.wasmPaths !== appliedPaths) {
+      if (options.wasmPaths !== undefined && JSON.stringify(options.wasmPaths) !== JSON.stringify(appliedPaths)) {
         if (tf.engine().registry.wasm !== undefined) {
-          return "wasmPaths given after the wasm backend was initialised; pass them to the first useBackend call";
+          return "other wasmPaths given after the wasm backend was initialised; pass them to the first useBackend call";
         }
         wasm.setWasmPaths(options.wasmPaths as string | Record<string, string>);
         appliedPaths = options.wasmPaths;

@@ -3,11 +3,13 @@ import type { AttributionMethod, RawMethodOptions } from "../method.js";
 import { getMethod } from "../methodRegistry.js";
 import type { AttributionModel } from "../model.js";
 import { getStepFunction } from "../stepFunctions/stepFunctionRegistry.js";
+import { checkAttributeOptions } from "./checkAttributeOptions.js";
 import { readContrastSpec, type ContrastOptions } from "./contrastSpec.js";
 import type { GreedyGenerateOptions } from "./generate.js";
 import { prepareContrast } from "./prepareContrast.js";
 import { prepareSequences } from "./prepareSequences.js";
 import { runStackedStepLoop } from "./stepBatching.js";
+import { throwIfAborted } from "./throwIfAborted.js";
 import type { AttributionProgress, RawSequenceResult } from "./stepLoop.js";
 import type { PreparedSequence } from "./prepareSequences.js";
 
@@ -76,28 +78,17 @@ export interface RawAttribution {
   readonly stepScoresArgs?: Readonly<Record<string, unknown>>;
 }
 
-function checkInteger(name: string, value: unknown, min: number): void {
-  if (value !== undefined && (!Number.isInteger(value) || (value as number) < min)) {
-    throw inseqError("INVALID_OPTION", `Option ${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}.`);
-  }
-}
-
 /**
  * Attributes the generation of `inputTexts` with one method: tokenizes (or generates), runs the step loop in
  * batches and returns the raw per-dimension results. The umbrella package wraps them in output classes.
  */
 export async function attributeRaw(model: AttributionModel, inputTexts: string | readonly string[], options: AttributeOptions): Promise<RawAttribution> {
   const t0 = Date.now();
+  checkAttributeOptions(inputTexts, options);
+  throwIfAborted(options.signal);
   const texts = typeof inputTexts === "string" ? [inputTexts] : [...inputTexts];
   if (texts.length === 0) throw inseqError("EMPTY_INPUT", "No input text given; pass a string or a non-empty array of strings.");
   const generatedTexts = options.generatedTexts === undefined ? undefined : typeof options.generatedTexts === "string" ? [options.generatedTexts] : [...options.generatedTexts];
-  checkInteger("attrPosStart", options.attrPosStart, -1e9);
-  checkInteger("attrPosEnd", options.attrPosEnd, -1e9);
-  checkInteger("batchSize", options.batchSize, 1);
-  checkInteger("stepBatchSize", options.stepBatchSize, 1);
-  if (options.stepScores !== undefined && !Array.isArray(options.stepScores)) {
-    throw inseqError("INVALID_OPTION", `Option stepScores must be an array of step function ids, e.g. ["probability"].`);
-  }
   const method = typeof options.method === "string" ? getMethod(options.method) : options.method;
   const rawMethodOptions: Record<string, unknown> = { ...(options.methodOptions ?? {}) };
   for (const [k, v] of Object.entries(options)) if (!OWN_KEYS.has(k) && v !== undefined) rawMethodOptions[k] = v;
@@ -117,6 +108,7 @@ export async function attributeRaw(model: AttributionModel, inputTexts: string |
     attrPosEnd: options.attrPosEnd,
     includeEosBaseline: options.includeEosBaseline,
     generation: options.generationArgs,
+    signal: options.signal,
   });
   const fnContrasts = attributedFnContrast && prepareContrast(model, prepared, attributedFnContrast);
   const scoreContrasts = stepScoresContrast && prepareContrast(model, prepared, stepScoresContrast);
@@ -132,6 +124,7 @@ export async function attributeRaw(model: AttributionModel, inputTexts: string |
   });
   const results: RawSequenceResult[] = [];
   try {
+    throwIfAborted(options.signal);
     const batchSize = options.batchSize ?? sequences.length;
     for (let i = 0; i < sequences.length; i += batchSize) {
       results.push(

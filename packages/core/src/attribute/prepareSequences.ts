@@ -33,6 +33,8 @@ export interface PrepareOptions {
   readonly attrPosEnd?: number;
   readonly includeEosBaseline?: boolean;
   readonly generation?: GreedyGenerateOptions;
+  /** Checked before every generated token. */
+  readonly signal?: AbortSignal;
 }
 
 function startsWith(ids: readonly number[], prefix: readonly number[]): boolean {
@@ -102,7 +104,7 @@ export async function prepareSequences(model: AttributionModel, inputTexts: read
         if (generated[i].trim() === "") throw inseqError("EMPTY_INPUT", `Generated text ${i} is empty; pass the model's output text or omit generatedTexts to generate it.`);
         targetIds = [...prefix, ...encodeGeneratedTarget(model, generated[i])];
       } else {
-        targetIds = await greedyGenerate(model, { sourceIds, prefix }, options.generation);
+        targetIds = await greedyGenerate(model, { sourceIds, prefix }, options.generation, options.signal);
       }
       check(targetIds, "The generated text");
       const [s, e] = resolveRange(options.attrPosStart, options.attrPosEnd, prefix.length, targetIds.length);
@@ -130,7 +132,7 @@ export async function prepareSequences(model: AttributionModel, inputTexts: read
           );
         }
       } else {
-        targetIds = await greedyGenerate(model, { prefix: promptIds }, options.generation);
+        targetIds = await greedyGenerate(model, { prefix: promptIds }, options.generation, options.signal);
       }
       check(targetIds, "The generated text");
       const [s, e] = resolveRange(options.attrPosStart, options.attrPosEnd, promptIds.length, targetIds.length);

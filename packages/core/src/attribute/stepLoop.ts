@@ -4,6 +4,7 @@ import type { AttributedSide, AttributionMethod, StepAttribution } from "../meth
 import type { AttributionModel } from "../model.js";
 import type { StepFunction } from "../stepFunctions/stepFunction.js";
 import type { PreparedSequence } from "./prepareSequences.js";
+import { checkFiniteStep } from "./checkFiniteStep.js";
 import { buildStepContrastInputs, createStepContrast, type StepContrastInputs } from "./stepContrast.js";
 import { createStepInputs } from "./stepInputs.js";
 
@@ -169,12 +170,15 @@ async function collect(
     const nSteps = seq.attrPosEnd - seq.attrPosStart;
     const k = t - r.offset - seq.attrPosStart;
     const res = results[r.index];
+    // every value kept is checked once, as it is copied (NON_FINITE), without another device read
+    const at = { model: params.model, inputText: seq.inputText, targetIds: seq.targetIds, position: t - r.offset };
     if (srcData && attribution.source) {
       const [, len, dim] = attribution.source.shape;
       const n = seq.sourceIds!.length;
       res.source ??= { data: new Float32Array(n * nSteps * dim).fill(NaN), shape: [n, nSteps, dim] };
       for (let j = 0; j < Math.min(n, len, sourceLen); j++) {
         const src = (row * len + j) * dim;
+        checkFiniteStep("source attributions", srcData, src, src + dim, at);
         res.source.data.set(srcData.subarray(src, src + dim), (j * nSteps + k) * dim);
       }
     }
@@ -185,16 +189,19 @@ async function collect(
       for (let c = Math.max(from, r.offset); c < from + len; c++) {
         const j = c - r.offset;
         const src = (row * len + (c - from)) * dim;
+        checkFiniteStep("target attributions", tgtData, src, src + dim, at);
         res.target.data.set(tgtData.subarray(src, src + dim), (j * nSteps + k) * dim);
       }
     }
     params.stepScores.forEach((s, i) => {
       res.stepScores[s.name] ??= { data: new Float32Array(nSteps).fill(NaN), shape: [nSteps] };
+      checkFiniteStep(`step scores "${s.name}"`, scoreData[i], row, row + 1, at);
       res.stepScores[s.name].data[k] = scoreData[i][row];
     });
     if (deltaData && attribution.deltas) {
       const per = attribution.deltas.size / b;
       res.stepScores.deltas ??= { data: new Float32Array(nSteps * per).fill(NaN), shape: per === 1 ? [nSteps] : [nSteps, per] };
+      checkFiniteStep("convergence deltas", deltaData, row * per, (row + 1) * per, at);
       res.stepScores.deltas.data.set(deltaData.subarray(row * per, (row + 1) * per), k * per);
     }
   });

@@ -64,7 +64,8 @@ function writeNumber(x: number): string {
  * Serialises `value` exactly as Python's `json.dumps(value, indent=indent, sort_keys=True, allow_nan=True)`
  * (ensure_ascii, `","`/`": "` separators with an indent, NaN/Infinity literals); `indent` null gives Python's
  * one-line form (`", "` / `": "` separators). Integral numbers are written as ints; wrap a number in
- * {@link PyFloat} to write it as a float. `undefined` object values are skipped.
+ * {@link PyFloat} to write it as a float. `undefined` object values are skipped. Functions, symbols, cycles and
+ * `__proto__` keys throw `INVALID_OPTION`: what is written is plain data that {@link parsePythonJson} reads back.
  */
 export function stringifyPythonJson(value: unknown, indent: number | null = 4): string {
   const seen = new Set<object>();
@@ -90,6 +91,9 @@ export function stringifyPythonJson(value: unknown, indent: number | null = 4): 
       out = obj.length === 0 ? "[]" : `[${obj.map((x, i) => pad + write(x, level + 1, `${path}[${i}]`)).join(sep)}${end}]`;
     } else {
       const keys = Object.keys(obj).filter((k) => (obj as Record<string, unknown>)[k] !== undefined).sort(compareCodePoints);
+      if (keys.includes("__proto__")) {
+        throw inseqError("INVALID_OPTION", `Cannot write ${path} as JSON: it has a "__proto__" key, which load() refuses (prototype pollution); rename or remove that key.`);
+      }
       out = keys.length === 0
         ? "{}"
         : `{${keys.map((k) => `${pad}${quote(k)}: ${write((obj as Record<string, unknown>)[k], level + 1, `${path}.${k}`)}`).join(sep)}${end}}`;

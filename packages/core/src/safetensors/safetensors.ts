@@ -36,6 +36,7 @@ function fail(message: string): never {
  * data section, matching dtype × shape, and no overlaps.
  */
 export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
+  if (!ArrayBuffer.isView(bytes) || (bytes as Uint8Array).BYTES_PER_ELEMENT !== 1) fail(`expected the file's bytes (Uint8Array), got ${bytes === null ? "null" : typeof bytes}`);
   if (bytes.byteLength < 8) fail(`file is ${bytes.byteLength} bytes, shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
@@ -63,7 +64,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
     }
     if (typeof raw !== "object" || raw === null) fail(`entry "${name}" is not an object`);
     const { dtype, shape, data_offsets } = raw as Record<string, unknown>;
-    if (typeof dtype !== "string" || !(dtype in BYTES)) fail(`tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`);
+    if (typeof dtype !== "string" || !Object.hasOwn(BYTES, dtype)) fail(`tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`);
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
     if (!Array.isArray(data_offsets) || data_offsets.length !== 2 || !data_offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
       fail(`tensor "${name}" has invalid data_offsets ${JSON.stringify(data_offsets)}`);

@@ -1,5 +1,25 @@
 import { inseqError } from "@inseqjs/core";
 
+/** Largest size any integer field may have (tensor dimensions are int32 in TF.js). */
+export const MAX_CONFIG_INT = 2 ** 31 - 1;
+
+/**
+ * Bounds of fields that size host allocations made from the config alone (per-layer arrays), so that a hostile
+ * config.json cannot ask for billions of layers before any weight is read. Far above every published model.
+ */
+const FIELD_LIMITS: Readonly<Record<string, number>> = {
+  n_layer: 4096,
+  num_hidden_layers: 4096,
+  encoder_layers: 4096,
+  decoder_layers: 4096,
+};
+
+/** Most positions of a model whose sinusoidal position table is computed from config.json (Marian, M2M-100). */
+export const MAX_SINUSOIDAL_POSITIONS = 65_536;
+
+/** Most values of a table computed from config.json alone (64 Mi floats, 256 MiB). */
+export const MAX_COMPUTED_TABLE = 2 ** 26;
+
 /** Typed, validated reads of `config.json` fields; every failure is a `MALFORMED_FILE` error naming the field. */
 export class ConfigFields {
   constructor(
@@ -15,14 +35,14 @@ export class ConfigFields {
   }
 
   private present(key: string): boolean {
-    return this.json[key] !== undefined && this.json[key] !== null;
+    return Object.hasOwn(this.json, key) && this.json[key] !== undefined && this.json[key] !== null;
   }
 
-  /** A positive integer (or `fallback` when absent). */
-  positiveInt(key: string, fallback?: number): number {
+  /** A positive integer up to `max` (default: the field's limit, else {@link MAX_CONFIG_INT}), or `fallback` when absent. */
+  positiveInt(key: string, fallback?: number, max = Object.hasOwn(FIELD_LIMITS, key) ? FIELD_LIMITS[key] : MAX_CONFIG_INT): number {
     if (!this.present(key)) return fallback ?? this.fail(key, "a positive integer");
     const v = this.json[key];
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) this.fail(key, "a positive integer");
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1 || v > max) this.fail(key, `a positive integer (at most ${max})`);
     return v;
   }
 
@@ -30,8 +50,13 @@ export class ConfigFields {
   tokenId(key: string): number | undefined {
     if (!this.present(key)) return undefined;
     const v = this.json[key];
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) this.fail(key, "a non-negative integer token id");
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0 || v > MAX_CONFIG_INT) this.fail(key, "a non-negative integer token id");
     return v;
+  }
+
+  /** Fails: the token id under `key` must be below `limit` (the vocabulary size). */
+  tokenIdBelow(key: string, limit: number): never {
+    return this.fail(key, `a token id below vocab_size (${limit})`);
   }
 
   /** A positive finite number (or `fallback` when absent). */
@@ -64,6 +89,14 @@ export class ConfigFields {
     if (v === undefined || v === null) return fallback;
     if (!Array.isArray(v) || (v.length > 0 && typeof v[0] !== "string")) this.fail("architectures", "a list of class names");
     return (v[0] as string | undefined) ?? fallback;
+  }
+
+  /**
+   * Fails when a table computed from the config alone (a sinusoidal position table of `rows × cols` floats) would
+   * exceed {@link MAX_COMPUTED_TABLE} elements: its size is not checked against the checkpoint.
+   */
+  computedTable(rowsKey: string, rows: number, colsKey: string, cols: number): void {
+    if (rows * cols > MAX_COMPUTED_TABLE) this.fail(rowsKey, `small enough that ${rowsKey} × ${colsKey} (${rows} × ${cols}) stays under ${MAX_COMPUTED_TABLE} values`);
   }
 
   /** Fails unless `a` is divisible by `b` (e.g. hidden size by heads). */

@@ -1,4 +1,4 @@
-import { ConfigFields } from "./ConfigFields.js";
+import { ConfigFields, MAX_SINUSOIDAL_POSITIONS } from "./ConfigFields.js";
 
 /** The `model_type`s of the BART family implemented on TF.js. */
 export type BartFamilyType = "bart" | "mbart" | "m2m_100";
@@ -52,10 +52,18 @@ export function parseBartConfig(json: Readonly<Record<string, unknown>>, modelTy
   const decoderHeads = f.positiveInt("decoder_attention_heads", 16);
   f.divisible("d_model", hiddenSize, "encoder_attention_heads", encoderHeads);
   f.divisible("d_model", hiddenSize, "decoder_attention_heads", decoderHeads);
+  const vocabSize = f.positiveInt("vocab_size");
+  const maxPositions = f.positiveInt("max_position_embeddings", 1024, MAX_SINUSOIDAL_POSITIONS);
+  const padTokenId = f.tokenId("pad_token_id") ?? 1;
+  if (m2m) {
+    // M2M-100 computes its sinusoidal table ((pad_token_id + 1 + positions) × d_model) before reading any weight
+    if (padTokenId >= vocabSize) f.tokenIdBelow("pad_token_id", vocabSize);
+    f.computedTable("max_position_embeddings", padTokenId + 1 + maxPositions, "d_model", hiddenSize);
+  }
   return {
     modelType,
     architecture: f.architecture(DEFAULT_CLASS[modelType]),
-    vocabSize: f.positiveInt("vocab_size"),
+    vocabSize,
     hiddenSize,
     encoderLayers: f.positiveInt("encoder_layers", 12),
     decoderLayers: f.positiveInt("decoder_layers", 12),
@@ -63,13 +71,13 @@ export function parseBartConfig(json: Readonly<Record<string, unknown>>, modelTy
     decoderHeads,
     encoderFfnSize: f.positiveInt("encoder_ffn_dim", 4096),
     decoderFfnSize: f.positiveInt("decoder_ffn_dim", 4096),
-    maxPositions: f.positiveInt("max_position_embeddings", 1024),
+    maxPositions,
     scaleEmbedding: f.bool("scale_embedding", m2m),
     activation: f.string("activation_function", m2m ? "relu" : "gelu"),
     tieWordEmbeddings: f.bool("tie_word_embeddings", true),
     bosTokenId: f.tokenId("bos_token_id") ?? 0,
     eosTokenId: f.tokenId("eos_token_id") ?? 2,
-    padTokenId: f.tokenId("pad_token_id") ?? 1,
+    padTokenId,
     decoderStartTokenId: f.tokenId("decoder_start_token_id") ?? 2,
     forcedBosTokenId: f.tokenId("forced_bos_token_id"),
   };

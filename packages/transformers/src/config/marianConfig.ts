@@ -1,4 +1,4 @@
-import { ConfigFields } from "./ConfigFields.js";
+import { ConfigFields, MAX_SINUSOIDAL_POSITIONS } from "./ConfigFields.js";
 
 /** The fields of a Marian `config.json` (`model_type` `marian`) that the TF.js implementation uses. */
 export interface MarianConfig {
@@ -34,11 +34,15 @@ export function parseMarianConfig(json: Readonly<Record<string, unknown>>): Mari
   f.divisible("d_model", hiddenSize, "encoder_attention_heads", encoderHeads);
   f.divisible("d_model", hiddenSize, "decoder_attention_heads", decoderHeads);
   const vocabSize = f.positiveInt("vocab_size");
+  const shareEncoderDecoderEmbeddings = f.bool("share_encoder_decoder_embeddings", true);
+  const maxPositions = f.positiveInt("max_position_embeddings", 1024, MAX_SINUSOIDAL_POSITIONS);
+  f.computedTable("max_position_embeddings", maxPositions, "d_model", hiddenSize);
   return {
     modelType: "marian",
     architecture: f.architecture("MarianMTModel"),
     vocabSize,
-    decoderVocabSize: f.positiveInt("decoder_vocab_size", vocabSize),
+    // Hugging Face's MarianMTModel: with shared embeddings the target vocabulary is vocab_size, whatever decoder_vocab_size says
+    decoderVocabSize: shareEncoderDecoderEmbeddings ? vocabSize : f.positiveInt("decoder_vocab_size", vocabSize),
     hiddenSize,
     encoderLayers: f.positiveInt("encoder_layers", 12),
     decoderLayers: f.positiveInt("decoder_layers", 12),
@@ -46,10 +50,11 @@ export function parseMarianConfig(json: Readonly<Record<string, unknown>>): Mari
     decoderHeads,
     encoderFfnSize: f.positiveInt("encoder_ffn_dim", 4096),
     decoderFfnSize: f.positiveInt("decoder_ffn_dim", 4096),
-    maxPositions: f.positiveInt("max_position_embeddings", 1024),
+    // the sinusoidal table (positions × d_model) is computed from these two: bounded, not read from the checkpoint
+    maxPositions,
     scaleEmbedding: f.bool("scale_embedding", false),
     activation: f.string("activation_function", "gelu"),
-    shareEncoderDecoderEmbeddings: f.bool("share_encoder_decoder_embeddings", true),
+    shareEncoderDecoderEmbeddings,
     tieWordEmbeddings: f.bool("tie_word_embeddings", true),
     eosTokenId: f.tokenId("eos_token_id"),
     padTokenId: f.tokenId("pad_token_id"),

@@ -10,8 +10,9 @@ export function memoryModelFiles(files: Readonly<Record<string, Uint8Array | str
   return {
     location,
     async read(path: string): Promise<Uint8Array> {
-      const file = files[path];
-      if (file === undefined) {
+      // own entries only: "constructor" or "__proto__" must not resolve to Object.prototype's members
+      const file = Object.hasOwn(files, path) ? files[path] : undefined;
+      if (typeof file !== "string" && !(file instanceof Uint8Array)) {
         throw inseqError("MISSING_FILE", `${path} is missing from ${location} (it has: ${Object.keys(files).join(", ") || "no files"}). Add it to the files you pass.`);
       }
       return typeof file === "string" ? encoder.encode(file) : file;

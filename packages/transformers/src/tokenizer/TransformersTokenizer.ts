@@ -1,5 +1,5 @@
 import { Tokenizer } from "@huggingface/tokenizers";
-import { inseqError } from "@inseqjs/core";
+import { inseqError, isInseqError } from "@inseqjs/core";
 import type { AttributionTokenizer } from "@inseqjs/core";
 import { chatTemplates } from "./chatTemplates.js";
 import type { ChatMessage, ChatTemplateOptions } from "./chatTemplateTypes.js";
@@ -16,6 +16,37 @@ export interface TokenizerSpecialTokens {
 }
 
 const NAMED = ["bos", "eos", "pad", "unk"] as const;
+/**
+ * Runs `f`, turning anything but an {@link InseqError} it throws (a TypeError from a tokenizer.json whose parts do
+ * not fit together) into `MALFORMED_FILE`: a malformed file must never surface as a crash.
+ */
+function guarded<T>(action: "load" | "encode" | "decode", f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isInseqError(e)) throw e;
+    const what = action === "load" ? "could not be loaded" : `failed to ${action} a text`;
+    throw inseqError(
+      "MALFORMED_FILE",
+      `The tokenizer (tokenizer.json with tokenizer_config.json) ${what} (${e instanceof Error ? e.message : String(e)}). The files are malformed: re-download them, or re-save the tokenizer with a recent Hugging Face tokenizers / transformers.`,
+      e,
+    );
+  }
+}
+
+/**
+ * Token ids must be non-negative integers. A missing id is a word outside the vocabulary of a tokenizer without an
+ * unknown token (`INVALID_OPTION`); any other value, a malformed vocabulary.
+ */
+function checkIds(ids: unknown): number[] {
+  if (Array.isArray(ids) && ids.some((id) => id === undefined || id === null)) {
+    throw inseqError("INVALID_OPTION", "A word of the text is not in the tokenizer's vocabulary, and the tokenizer has no unknown token to stand for it: use only words of the vocabulary, or give tokenizer.json (model.unk_token) or tokenizer_config.json an unk_token.");
+  }
+  if (!Array.isArray(ids) || !ids.every((id) => Number.isSafeInteger(id) && id >= 0)) {
+    throw new TypeError(`the tokenizer produced invalid token ids ${JSON.stringify(ids)?.slice(0, 80)}`);
+  }
+  return ids;
+}
 const TOKEN_KEYS = ["bos_token", "eos_token", "pad_token", "unk_token", "sep_token", "cls_token", "mask_token"];
 
 function tokenContent(value: unknown): string | undefined {
@@ -65,22 +96,22 @@ export class TransformersTokenizer implements AttributionTokenizer {
    * @param tokenizerConfig parsed `tokenizer_config.json` merged with `special_tokens_map.json` (may be empty)
    */
   constructor(tokenizerJson: Record<string, unknown>, tokenizerConfig: Record<string, unknown> = {}) {
-    const config = normalizeConfig(tokenizerJson, tokenizerConfig);
-    try {
-      this.tokenizer = new Tokenizer(tokenizerJson, config);
-    } catch (e) {
-      throw inseqError("MALFORMED_FILE", `tokenizer.json could not be loaded (${(e as Error).message}). Re-save it with a recent Hugging Face tokenizers / transformers.`, e);
-    }
-    patchWhitespacePreTokenizers(this.tokenizer.pre_tokenizer);
-    this.className = tokenizerClassName(tokenizerConfig.tokenizer_class);
+    const config = guarded("load", () => normalizeConfig(tokenizerJson, tokenizerConfig));
+    this.tokenizer = guarded("load", () => new Tokenizer(tokenizerJson, config));
     const named: Record<string, number | undefined> = {};
-    for (const key of NAMED) {
-      const content = config[`${key}_token`] as string | undefined;
-      named[key] = content === undefined ? undefined : this.tokenizer.token_to_id(content);
-    }
+    let special!: Set<number>;
+    guarded("load", () => {
+      patchWhitespacePreTokenizers(this.tokenizer.pre_tokenizer);
+      for (const key of NAMED) {
+        const content = config[`${key}_token`] as string | undefined;
+        const id = content === undefined ? undefined : this.tokenizer.token_to_id(content);
+        named[key] = Number.isSafeInteger(id) && (id as number) >= 0 ? id : undefined;
+      }
+      special = new Set<number>([...this.tokenizer.get_added_tokens_decoder().entries()].filter(([, t]) => t.special).map(([id]) => id));
+    });
+    this.className = tokenizerClassName(tokenizerConfig.tokenizer_class);
     this.specialTokens = named;
-    this.unkToken = named.unk !== undefined ? (this.tokenizer.id_to_token(named.unk) ?? "<unk>") : "<unk>";
-    const special = new Set<number>([...this.tokenizer.get_added_tokens_decoder().entries()].filter(([, t]) => t.special).map(([id]) => id));
+    this.unkToken = named.unk !== undefined ? (guarded("load", () => this.tokenizer.id_to_token(named.unk!)) ?? "<unk>") : "<unk>";
     for (const id of Object.values(named)) if (id !== undefined) special.add(id);
     this.specialIds = special;
     this.templates = chatTemplates(tokenizerConfig);
@@ -99,10 +130,10 @@ export class TransformersTokenizer implements AttributionTokenizer {
    */
   encode(text: string, options: { addSpecialTokens?: boolean } = {}): number[] {
     const add = options.addSpecialTokens ?? true;
-    const ids = this.tokenizer.encode(text, { add_special_tokens: add }).ids;
+    const ids = guarded("encode", () => checkIds(this.tokenizer.encode(text, { add_special_tokens: add }).ids));
     const bos = this.specialTokens.bos;
     if (!add || bos === undefined || ids.length < 2 || ids[0] !== bos || ids[1] !== bos) return ids;
-    const own = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+    const own = guarded("encode", () => this.tokenizer.encode(text, { add_special_tokens: false }).ids);
     return own[0] === bos && ids.length > own.length ? ids.slice(1) : ids;
   }
 
@@ -139,15 +170,15 @@ export class TransformersTokenizer implements AttributionTokenizer {
 
   decode(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string {
     if (ids.length === 0) return "";
-    return this.tokenizer.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? false });
+    return guarded("decode", () => this.tokenizer.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? false }));
   }
 
   convertIdsToTokens(ids: readonly number[]): string[] {
-    return ids.map((id) => this.tokenizer.id_to_token(id) ?? this.unkToken);
+    return guarded("decode", () => ids.map((id) => this.tokenizer.id_to_token(id) ?? this.unkToken));
   }
 
   /** Id of a token string, `undefined` when it is not in the vocabulary. */
   tokenToId(token: string): number | undefined {
-    return this.tokenizer.token_to_id(token);
+    return guarded("encode", () => this.tokenizer.token_to_id(token));
   }
 }

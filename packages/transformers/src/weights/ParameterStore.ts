@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { inseqError } from "@inseqjs/core";
+import { checkFiniteWeights } from "./checkFiniteWeights.js";
 import type { WeightSource } from "./WeightSource.js";
 
 /** How a checkpoint tensor is turned into the parameter the model computes with. */
@@ -7,7 +8,8 @@ export type ParameterLayout = "asStored" | "transposed";
 
 /**
  * The model's parameters as tf tensors, created once from a {@link WeightSource}: each name is loaded at most once
- * (tied / shared weights are one tensor), checked against the expected shape, and freed together by `dispose`.
+ * (tied / shared weights are one tensor), checked against the expected shape and for NaN / Infinity (`NON_FINITE`),
+ * and freed together by `dispose`.
  */
 export class ParameterStore {
   private readonly tensors = new Map<string, tf.Tensor>();
@@ -55,6 +57,7 @@ export class ParameterStore {
       throw inseqError("MALFORMED_FILE", `Weight "${name}" has shape [${stored.join(", ")}] but config.json implies [${expectedStored.join(", ")}]. The checkpoint does not match config.json; re-download the model.`);
     }
     const values = this.checkpoint().read(name);
+    checkFiniteWeights(name, values, this.checkpoint().location);
     const tensor = layout === "transposed"
       ? tf.tidy(() => tf.transpose(tf.tensor(values, expectedStored as number[])))
       : tf.tensor(values, shape as number[]);
