@@ -31,11 +31,11 @@ if (mode === "demo") {
   const extra = process.argv.slice(3);
   const args = extra.length
     ? extra
-    : // key-value recall on the trained default model (models/tiny-kv): it answers 7, and the value 7 lights up
+    : // key-value recall on the trained default model (models/tiny-kv): it answers 7; the pair "b 7" and the query "b" light up
       ["attribute", "-a", "integrated_gradients", "-i", "a 3 b 7 c 1 d 5 ; b =", "--step-scores", "probability"];
   run("node", [join(root, "apps/cli/dist/bin.js"), ...args]);
 } else if (mode === "test") {
-  const out = run("npx", pnpm("turbo", "run", "build", "lint", "typecheck", "test", "--output-logs=new-only", "--concurrency=1"), { capture: true });
+  const out = run("npx", pnpm("turbo", "run", "build", "lint", "typecheck", "test", "--output-logs=new-only", "--concurrency=1", "--continue"), { capture: true });
   let passed = 0, failed = 0, skipped = 0;
   for (const m of out.matchAll(/Tests\s+(.*)\(\d+\)/g)) {
     passed += Number(/(\d+) passed/.exec(m[1])?.[1] ?? 0);

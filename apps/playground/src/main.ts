@@ -25,6 +25,8 @@ declare global {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>("controls");
+/** The trained key-value recall model: its right answer is known, so the heatmap can be read. */
+const DEFAULT_MODEL = "tiny-kv";
 const modelSelect = $<HTMLSelectElement>("model");
 const folderInput = $<HTMLInputElement>("folder");
 const hubInput = $<HTMLInputElement>("hub");
@@ -66,7 +68,7 @@ async function loadManifest(): Promise<void> {
   const res = await fetch(new URL("models/manifest.json", location.href));
   models = res.ok ? ((await res.json()) as ModelEntry[]) : [];
   modelSelect.replaceChildren(...models.map((m) => new Option(`${m.label} (${m.modelType})`, m.name)));
-  const wanted = params.get("model");
+  const wanted = params.get("model") ?? DEFAULT_MODEL;
   if (wanted && models.some((m) => m.name === wanted)) modelSelect.value = wanted;
   fillExamples(models.find((m) => m.name === modelSelect.value));
 }

@@ -27,13 +27,13 @@ async function attribute(model: AttributionModel, inputs: string[], generated: s
   return buildAttributionOutput(model, await attributeRaw(model, inputs, options), options);
 }
 
-/** Fraction of prompts whose top-2 attributed prompt tokens include the queried value, its key or the query key. */
-function kvTop2(model: AttributionModel, out: FeatureAttributionOutput): number {
-  const hits = out.sequenceAttributions.map((s, i) => {
-    const top = stepFeatures(s.aggregate(), 0, false, model.tokenizer.specialIds).ranked.slice(0, 2).map((f) => f.position);
-    return top.some((p) => [KV[i].valuePosition, KV[i].keyPosition, KV[i].queryPosition].includes(p));
+/** Fractions of prompts whose top-1 / top-2 attributed prompt tokens include the queried value, its key or the query key. */
+function kvHits(model: AttributionModel, out: FeatureAttributionOutput): { top1: number; top2: number } {
+  const ranked = out.sequenceAttributions.map((s, i) => {
+    const gold = [KV[i].valuePosition, KV[i].keyPosition, KV[i].queryPosition];
+    return stepFeatures(s.aggregate(), 0, false, model.tokenizer.specialIds).ranked.slice(0, 2).map((f) => gold.includes(f.position));
   });
-  return hits.filter(Boolean).length / hits.length;
+  return { top1: ranked.filter((r) => r[0]).length / ranked.length, top2: ranked.filter((r) => r[0] || r[1]).length / ranked.length };
 }
 
 /** The same output ranked by seeded random scores: the chance reference. */
@@ -78,19 +78,22 @@ describe("faithfulness on the trained tiny models", () => {
     }
   });
 
+  // top-1 bars sit below each method's rate on 100 prompts in docs/faithfulness.md (random ranking: top-1 39 %, top-2 58 %)
   it.each([
-    ["integrated_gradients", 0.9, { nSteps: 20 }],
-    ["layer_integrated_gradients", 0.9, { nSteps: 20 }],
-    ["saliency", 0.9, {}],
-    ["input_x_gradient", 0.9, {}],
-    ["layer_gradient_x_activation", 0.9, {}],
-    ["deeplift", 0.9, {}],
-    ["layer_deeplift", 0.9, {}],
-    ["gradient_shap", 0.8, {}],
-    ["discretized_integrated_gradients", 0.8, { nSteps: 20, nNeighbors: 21, cache: false }],
+    ["integrated_gradients", 0.5, { nSteps: 20 }],
+    ["layer_integrated_gradients", 0.5, { nSteps: 20 }],
+    ["saliency", 0.75, {}],
+    ["input_x_gradient", 0.8, {}],
+    ["layer_gradient_x_activation", 0.8, {}],
+    ["deeplift", 0.75, {}],
+    ["layer_deeplift", 0.75, {}],
+    ["gradient_shap", 0.45, { seed: 42 }],
+    ["discretized_integrated_gradients", 0.6, { nSteps: 20, nNeighbors: 21, cache: false }],
     ["sequential_integrated_gradients", 0.8, { nSteps: 10 }],
-  ] as const)("key-value recall: %s puts the queried value or key in the top 2 (hit rate ≥ %s)", async (method, bar, extra) => {
-    expect(kvTop2(kv, await kvRun(method, extra))).toBeGreaterThanOrEqual(bar);
+  ] as const)("key-value recall: %s ranks the queried value or key first (top-1 ≥ %s) and in the top 2 (≥ 0.9)", async (method, top1, extra) => {
+    const hits = kvHits(kv, await kvRun(method, extra));
+    expect(hits.top1).toBeGreaterThanOrEqual(top1);
+    expect(hits.top2).toBeGreaterThanOrEqual(0.9);
   });
 
   it("key-value recall: integrated gradients beats a random ranking on every faithfulness metric", async () => {
@@ -105,11 +108,18 @@ describe("faithfulness on the trained tiny models", () => {
     expect(ig.insertionAuc).toBeGreaterThan(chance.insertionAuc + 0.1);
   });
 
+  // every method's AER on 40 sentences is ≤ 0.09 in docs/faithfulness.md (random ranking: 0.8)
   it.each([
     ["integrated_gradients", 0.15, { nSteps: 20 }],
+    ["layer_integrated_gradients", 0.15, { nSteps: 20 }],
     ["saliency", 0.15, {}],
     ["input_x_gradient", 0.15, {}],
     ["layer_gradient_x_activation", 0.15, {}],
+    ["deeplift", 0.15, {}],
+    ["layer_deeplift", 0.15, {}],
+    ["gradient_shap", 0.15, { seed: 42 }],
+    ["discretized_integrated_gradients", 0.2, { nSteps: 20, cache: false }],
+    ["sequential_integrated_gradients", 0.15, { nSteps: 10 }],
   ] as const)("translation: %s aligns words with the gold alignment (AER ≤ %s)", async (method, bar, extra) => {
     expect(aer(await translationRun(method, extra))).toBeLessThanOrEqual(bar);
   });

@@ -10,9 +10,11 @@ so a port can check it computed the same thing before comparing times.
         --method integrated_gradients --n-steps 20 --internal-batch-size 20 --repeats 3
 
 Copied from ../shared/bench (the project's reference) with additive changes for the inseq.js bench: process CPU
-time per repeat (``cpu_times_s``, ``median_cpu_s``: the wall time of a shared machine is noisy), the process's peak RSS
-(``peak_rss_bytes``, ``loaded_rss_bytes``), the BLAS library torch loaded (``blas``) and ``--dump PATH`` (every step's ``(prefix_len, hidden)`` attributions as
-little-endian float32, step after step) so that the port can compare full attributions, not only their sums.
+time per repeat (``cpu_times_s``, ``median_cpu_s``: the wall time of a shared machine is noisy), the process's peak
+RSS (``peak_rss_bytes``, ``loaded_rss_bytes``), the BLAS library torch loaded (``blas``), ``--lm-head last`` (the LM
+head at the attributed position only: a tuned PyTorch baseline next to Hugging Face's all-position forward) and
+``--dump PATH`` (every step's ``(prefix_len, hidden)`` attributions as little-endian float32, step after step) so
+that the port can compare full attributions, not only their sums.
 
 Needs Debian's python3-torch and python3-numpy. The tokenizer must be word-level (tokenizer.json WordLevel model,
 whitespace-separated words). models.py and safetensors_io.py beside this file hold the GPT-2 and the file reader.
@@ -33,7 +35,7 @@ def word_ids(model_dir, text):
     return [vocab.get(w, vocab[unk]) for w in text.split()], vocab[unk]
 
 
-def attribute(model, ids, prompt_len, unk_id, eos_id, method, n_steps, ibs, keep=None):
+def attribute(model, ids, prompt_len, unk_id, eos_id, method, n_steps, ibs, keep=None, lm_head="all"):
     emb = model.get_input_embeddings().weight
     out = []
     for t in range(prompt_len, len(ids)):
@@ -44,7 +46,10 @@ def attribute(model, ids, prompt_len, unk_id, eos_id, method, n_steps, ibs, keep
         target = ids[t]
 
         def prob(e):
-            logits = model(inputs_embeds=e).logits[:, -1, :]
+            if lm_head == "last":  # the LM head at the attributed position only (as inseq.js does)
+                logits = model.lm_head(model.transformer(inputs_embeds=e)[:, -1, :])
+            else:  # Hugging Face's forward: logits at every position, as inseq runs it
+                logits = model(inputs_embeds=e).logits[:, -1, :]
             return torch.softmax(logits, -1)[:, target]
 
         if method == "saliency":
@@ -90,6 +95,9 @@ def main():
     ap.add_argument("--internal-batch-size", type=int, default=20)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--dump", default=None, help="write every step's attributions (float32 LE) to this file")
+    ap.add_argument("--lm-head", choices=["all", "last"], default="all",
+                    help="all: Hugging Face's forward (logits at every position, as inseq runs it); "
+                         "last: the LM head at the last position only")
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.set_grad_enabled(True)
@@ -100,7 +108,7 @@ def main():
     eos = cfg.get("eos_token_id")
     loaded_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     kept = []
-    attribute(model, ids, prompt_len, unk, eos, a.method, a.n_steps, a.internal_batch_size, kept)  # warm-up
+    attribute(model, ids, prompt_len, unk, eos, a.method, a.n_steps, a.internal_batch_size, kept, a.lm_head)  # warm-up
     if a.dump:
         with open(a.dump, "wb") as fh:
             for arr in kept:
@@ -108,13 +116,14 @@ def main():
     times, cpu_times, sums = [], [], None
     for _ in range(a.repeats):
         t0, c0 = time.perf_counter(), time.process_time()
-        sums = attribute(model, ids, prompt_len, unk, eos, a.method, a.n_steps, a.internal_batch_size)
+        sums = attribute(model, ids, prompt_len, unk, eos, a.method, a.n_steps, a.internal_batch_size, lm_head=a.lm_head)
         times.append(time.perf_counter() - t0)
         cpu_times.append(time.process_time() - c0)
     print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "method": a.method, "n_steps": a.n_steps,
                       "generated_tokens": len(ids) - prompt_len, "median_s": statistics.median(times),
                       "times_s": times, "median_cpu_s": statistics.median(cpu_times), "cpu_times_s": cpu_times,
-                      "threads": torch.get_num_threads(), "blas": blas_library(), "loaded_rss_bytes": loaded_rss,
+                      "threads": torch.get_num_threads(), "blas": blas_library(), "lm_head": a.lm_head,
+                      "loaded_rss_bytes": loaded_rss,
                       "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
                       "step_attribution_sums": sums}))
 

@@ -9,6 +9,8 @@ export interface BenchArgs {
   readonly internalBatchSize: number;
   /** Skip the PyTorch side. */
   readonly noTorch: boolean;
+  /** Also time PyTorch with the LM head at the last position only (a tuned baseline next to Hugging Face's forward). */
+  readonly torchLastHead: boolean;
   /** Also measure peak memory of integrated gradients at these nSteps (fixed internalBatchSize). */
   readonly memorySweep: readonly number[];
   /** Print each workload's kernel-time breakdown. */
@@ -28,13 +30,13 @@ export interface BenchArgs {
 }
 
 const USAGE = `usage: pnpm bench [--repeats N] [--methods integrated_gradients,saliency] [--n-steps N] [--internal-batch-size N]
-                  [--no-torch] [--memory-sweep 10,20,40] [--kernels] [--options '{"stepBatchSize":1}'] [--json FILE] [--cache DIR]
+                  [--no-torch] [--torch-last-head] [--memory-sweep 10,20,40] [--kernels] [--options '{"stepBatchSize":1}'] [--json FILE] [--cache DIR]
                   [--snapshot NAME] [--variants live,NAME[=OPTIONS_JSON],...] [--rounds N]`;
 
 /** Parses `argv` (without node and the script); throws with the usage on a bad flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const a: { -readonly [K in keyof BenchArgs]: BenchArgs[K] } = {
-    repeats: 3, methods: ["integrated_gradients", "saliency"], nSteps: 20, internalBatchSize: 20, noTorch: false, memorySweep: [], kernels: false, extraOptions: {},
+    repeats: 3, methods: ["integrated_gradients", "saliency"], nSteps: 20, internalBatchSize: 20, noTorch: false, torchLastHead: false, memorySweep: [], kernels: false, extraOptions: {},
     variants: ["live"], rounds: 1,
   };
   const int = (flag: string, v: string | undefined) => {
@@ -53,6 +55,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case "--n-steps": a.nSteps = int(flag, value()); break;
       case "--internal-batch-size": a.internalBatchSize = int(flag, value()); break;
       case "--no-torch": a.noTorch = true; break;
+      case "--torch-last-head": a.torchLastHead = true; break;
       case "--kernels": a.kernels = true; break;
       case "--json": a.jsonOut = value(); break;
       case "--cache": a.cacheDir = value(); break;

@@ -54,6 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const workload of benchWorkloads(args.nSteps, args.internalBatchSize).filter((w) => args.methods.includes(w.method))) {
     const ours = new Map<string, OursResult[]>(variants.map((v) => [v.label, []]));
     const torch: TorchResult[] = [];
+    const torchLast: TorchResult[] = [];
     for (let round = 0; round < args.rounds; round++) {
       for (const v of variants) {
         log(`${workload.method}, round ${round + 1}/${args.rounds}: inseq.js ${v.label} (${args.repeats} timed runs after a warm-up)`);
@@ -63,12 +64,19 @@ async function main(argv: readonly string[]): Promise<number> {
       if (python) {
         log(`${workload.method}, round ${round + 1}/${args.rounds}: PyTorch (${args.repeats} timed runs after a warm-up)`);
         torch.push(await runTorch(python, modelDir, workload, args.repeats, DISTILGPT2_SHAPE.nEmbd));
+        if (args.torchLastHead) {
+          log(`${workload.method}, round ${round + 1}/${args.rounds}: PyTorch, LM head at the last position only`);
+          torchLast.push(await runTorch(python, modelDir, workload, args.repeats, DISTILGPT2_SHAPE.nEmbd, "last"));
+        }
       }
     }
     const t = torch.length ? mergeTorch(torch) : undefined;
+    const tLast = torchLast.length ? mergeTorch(torchLast) : undefined;
     for (const v of variants) {
       const o = mergeOurs(ours.get(v.label)!);
-      reports.push({ workload, variant: v.label, ours: o, torch: t, agreement: t ? compareAttributions(o.attributions, t.attributions, TOLERANCE[workload.method]) : undefined });
+      const agreement = t ? compareAttributions(o.attributions, t.attributions, TOLERANCE[workload.method]) : undefined;
+      const agreementLast = tLast ? compareAttributions(o.attributions, tLast.attributions, TOLERANCE[workload.method]) : undefined;
+      reports.push({ workload, variant: v.label, ours: o, torch: t, torchLastHead: tLast, agreement, agreementLastHead: agreementLast });
     }
   }
   const sweep: string[] = [];
@@ -82,7 +90,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const out: string[] = [];
   const agreement = formatAgreement(reports);
   if (agreement.length) out.push("Attributions, inseq.js against PyTorch:", ...agreement.map((l) => `  ${l}`), "");
-  if (reports.some((r) => r.agreement && !r.agreement.ok)) {
+  if (reports.some((r) => (r.agreement && !r.agreement.ok) || (r.agreementLastHead && !r.agreementLastHead.ok))) {
     out.push("The two sides do not compute the same attributions: no timing is reported.");
     process.stdout.write(`${out.join("\n")}\n`);
     return 1;
@@ -93,7 +101,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.kernels) for (const r of reports) out.push("", ...formatKernels(r));
   process.stdout.write(`${out.join("\n")}\n`);
   if (args.jsonOut) {
-    const slim = reports.map((r) => ({ ...r, ours: { ...r.ours, attributions: undefined }, torch: r.torch ? { ...r.torch, attributions: undefined } : undefined }));
+    const strip = <T extends object>(x: T | undefined) => (x ? { ...x, attributions: undefined } : undefined);
+    const slim = reports.map((r) => ({ ...r, ours: strip(r.ours), torch: strip(r.torch), torchLastHead: strip(r.torchLastHead) }));
     writeFileSync(args.jsonOut, JSON.stringify({ machine: machineBefore, reports: slim }, null, 2));
   }
   return 0;

@@ -9,6 +9,8 @@ import type { Workload } from "./workload.js";
 /** What the PyTorch reference measured for one workload. */
 export interface TorchResult {
   readonly torchVersion: string;
+  /** `all`: Hugging Face's forward, logits at every position (what inseq runs); `last`: LM head at the last position. */
+  readonly lmHead: TorchLmHead;
   readonly threads: number;
   /** BLAS libraries mapped into the Python process (Debian's reference `libblas.so.3` alone is ~10× slower than OpenBLAS). */
   readonly blas: string;
@@ -21,6 +23,9 @@ export interface TorchResult {
   readonly stepSums: readonly number[];
   readonly attributions: StepAttributions;
 }
+
+/** Where the PyTorch side applies the LM head (see {@link TorchResult.lmHead}). */
+export type TorchLmHead = "all" | "last";
 
 /** `tooling/bench/python/torch_reference.py` (next to `src/` and `dist/`). */
 export function torchReferenceScript(): string {
@@ -44,15 +49,16 @@ function readDump(path: string, promptLength: number, nSteps: number, hidden: nu
 
 /**
  * Runs the PyTorch reference on `workload` (one thread: `torch.set_num_threads(1)` plus `OMP_NUM_THREADS=1`,
- * `OPENBLAS_NUM_THREADS=1`), one warm-up then `repeats` timed runs, and reads back its attributions.
+ * `OPENBLAS_NUM_THREADS=1`), one warm-up then `repeats` timed runs, and reads back its attributions. `lmHead` picks
+ * Hugging Face's all-position forward (the reference) or the tuned last-position head.
  */
-export async function runTorch(python: string, modelDir: string, workload: Workload, repeats: number, hidden: number): Promise<TorchResult> {
+export async function runTorch(python: string, modelDir: string, workload: Workload, repeats: number, hidden: number, lmHead: TorchLmHead = "all"): Promise<TorchResult> {
   const tmp = mkdtempSync(join(tmpdir(), "inseqjs-bench-"));
   const dump = join(tmp, "attributions.f32");
   const args = [
     torchReferenceScript(), "--model", modelDir, "--input", workload.prompt, "--generated", workload.generated,
     "--method", workload.method, "--n-steps", String(workload.nSteps ?? 1), "--internal-batch-size", String(workload.internalBatchSize ?? 1),
-    "--repeats", String(repeats), "--dump", dump,
+    "--repeats", String(repeats), "--dump", dump, "--lm-head", lmHead,
   ];
   try {
     const out = await new Promise<string>((resolve, reject) => {
@@ -70,6 +76,7 @@ export async function runTorch(python: string, modelDir: string, workload: Workl
     const promptLength = workload.prompt.split(/\s+/).length;
     return {
       torchVersion: String(r.torch),
+      lmHead,
       threads: Number(r.threads),
       blas: String(r.blas ?? "unknown"),
       medianS: Number(r.median_s),

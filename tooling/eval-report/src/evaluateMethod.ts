@@ -20,10 +20,13 @@ export interface MethodRow {
 
 /**
  * Options that differ from the method defaults: DIG searches 50 neighbours by default, more than the tiny
- * vocabularies hold, so it gets every other word of the vocabulary (`vocab − 1`, capped at 50).
+ * vocabularies hold, so it gets every other word of the vocabulary (`vocab − 1`, capped at 50); gradient SHAP is
+ * seeded so that the report is reproducible.
  */
 export function methodOptions(method: string, model: InseqModel): Record<string, unknown> {
-  return method === "discretized_integrated_gradients" ? { nNeighbors: Math.min(50, model.model.vocabSize - 1) } : {};
+  if (method === "discretized_integrated_gradients") return { nNeighbors: Math.min(50, model.model.vocabSize - 1) };
+  if (method === "gradient_shap") return { seed: 42 };
+  return {};
 }
 
 /** Computes one method's row on a task's examples (attributing them, or scoring `given`). */

@@ -1,5 +1,5 @@
 // `pnpm eval`: every registered method on the trained tiny models → docs/faithfulness.md.
-// Options: --kv N (recall prompts, default 100), --translate N (sentences, default 60), --out FILE,
+// Options: --kv N (recall prompts, default 100), --translate N (sentences, default 40), --out FILE,
 // --kv-model DIR / --translate-model DIR (default: the folders in models/).
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -18,7 +18,7 @@ const kvDir = flag("kv-model", fileURLToPath(new URL("models/tiny-kv/", root)));
 const translateDir = flag("translate-model", fileURLToPath(new URL("models/tiny-translate/", root)));
 const out = flag("out", fileURLToPath(new URL("docs/faithfulness.md", root)));
 const kvExamples = readHeldOut<KvHeldOut>(kvDir, Number(flag("kv", "100")));
-const translateExamples = readHeldOut<TranslationHeldOut>(translateDir, Number(flag("translate", "60")));
+const translateExamples = readHeldOut<TranslationHeldOut>(translateDir, Number(flag("translate", "40")));
 
 const backend = (await useBackend("wasm")).backend;
 const methods = listMethods().sort();

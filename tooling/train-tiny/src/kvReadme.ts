@@ -50,8 +50,9 @@ key in the query (\`b\`): a faithful attribution of the answer puts its mass on 
 
 \`tooling/train-tiny\` (\`pnpm --filter @inseqjs/train-tiny train:kv\`), TF.js on the wasm backend, seed ${r.seed}: Adam
 (β = 0.9/0.98, peak lr ${r.lr}, warm-up then cosine decay), batches of ${r.batch} fresh random prompts, loss on the answer
-and the EOS after it. Each token of the other pairs is replaced by \`<unk>\` with probability ${r.unkRate}, so the baseline token
-means "no token here" to the model (perturbation metrics then measure missing evidence, not an unseen input);
+and the EOS after it. Every token except the queried pair and the query key (the other pairs, \`;\`, \`=\`) is replaced by
+\`<unk>\` with probability ${r.unkRate}, so the baseline token means "no token here" to the model (perturbation metrics then
+measure missing evidence, not an input never seen in training);
 ${r.steps} steps, ${r.trainSeconds.toFixed(0)} s on this project's 2-core machine. The held-out prompts
 (\`heldout.json\`) come from a separate seed and are excluded from training.
 

@@ -46,9 +46,10 @@ function batchIds(pairs: number): tf.Tensor2D {
   while (rows.length < args.batch) {
     const e = sampleKvExample(uniform, pairs);
     if (heldPrompts.has(e.prompt)) continue;
-    // Distractor pairs lose tokens to <unk> now and then, so that <unk> (the attribution baseline) reads as "no
-    // token here" instead of an input never seen in training; the queried pair and the query stay intact.
-    const ids = encode(e.prompt).map((id, i) => (i < 2 * pairs && i !== e.keyPosition && i !== e.valuePosition && uniform() < args.unkRate ? UNK : id));
+    // Every token but the queried pair and the query key is replaced by <unk> now and then, so that <unk> (the
+    // attribution baseline) reads as "no token here" instead of an input never seen in training.
+    const keep = new Set([e.keyPosition, e.valuePosition, e.queryPosition]);
+    const ids = encode(e.prompt).map((id, i) => (!keep.has(i) && uniform() < args.unkRate ? UNK : id));
     rows.push([...ids, idOf.get(e.answer)!, 0]);
   }
   return tf.tensor2d(rows, [rows.length, rows[0].length], "int32");
