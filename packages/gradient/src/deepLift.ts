@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { attributedSides, baselinesOf, convergenceDeltas, inputGradients, inputsOf, inseqError, mapSides } from "@inseqjs/core";
 import type { AttributionMethod, AttributionModel, AttributionStepInputs, InputSide, RawMethodOptions, SideTensors, StepAttribution } from "@inseqjs/core";
-import { optionReader } from "./optionReader.js";
+import { optionReader } from "@inseqjs/core";
 
 /** Options of {@link DeepLift}. */
 export interface DeepLiftOptions {

@@ -7,7 +7,7 @@ import { GradientShap } from "./gradientShap.js";
 import { gradientShapCoefficients, readGradientShapOptions } from "./gradientShapOptions.js";
 
 import { NumpyRandomState } from "./numpyRandomState.js";
-import { optionReader } from "./optionReader.js";
+import { optionReader } from "@inseqjs/core";
 import { maxAbs, maxAbsDiff, runMethod, scores, step, toyModels, total } from "./testing/runMethod.js";
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { attributedSides, attributionRowSums, baselinesOf, inputsOf, mapSides, pathPoints, scoresAlongPath, sumOverPath } from "@inseqjs/core";
 import type { AttributionMethod, AttributionStepInputs, RawMethodOptions, StepAttribution } from "@inseqjs/core";
 import { NumpyRandomState } from "./numpyRandomState.js";
-import { optionReader } from "./optionReader.js";
+import { optionReader } from "@inseqjs/core";
 import { gradientShapCoefficients, readGradientShapOptions } from "./gradientShapOptions.js";
 import type { GradientShapOptions } from "./gradientShapOptions.js";
 

@@ -1,6 +1,6 @@
 import { inseqError } from "@inseqjs/core";
 import type { NumpyRandomState } from "./numpyRandomState.js";
-import type { OptionReader } from "./optionReader.js";
+import type { OptionReader } from "@inseqjs/core";
 
 /** Options of the GradientSHAP method. */
 export interface GradientShapOptions {

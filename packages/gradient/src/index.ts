@@ -10,6 +10,5 @@ export * from "./gradientShap.js";
 export * from "./gradientShapOptions.js";
 export * from "./sequentialIntegratedGradients.js";
 export * from "./pathOptions.js";
-export * from "./optionReader.js";
 export * from "./numpyRandomState.js";
 export * from "./register.js";

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { attributedSides, inputGradients, inputsOf } from "@inseqjs/core";
 import type { AttributionMethod, AttributionStepInputs, RawMethodOptions, StepAttribution } from "@inseqjs/core";
-import { optionReader } from "./optionReader.js";
+import { optionReader } from "@inseqjs/core";
 
 /** Options of {@link InputXGradient} (none). */
 export type InputXGradientOptions = Record<string, never>;

@@ -1,6 +1,6 @@
 import { APPROXIMATION_METHODS } from "@inseqjs/core";
 import type { ApproximationMethod } from "@inseqjs/core";
-import type { OptionReader } from "./optionReader.js";
+import type { OptionReader } from "@inseqjs/core";
 
 /** Options shared by the integrated-gradients family. */
 export interface PathOptions {

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { approximationParameters, attributedSides, baselinesOf, convergenceDeltas, inputsOf, mapSides, pathPoints, pointCoefficients, sumOverPath, weightedCopySum } from "@inseqjs/core";
 import type { AttributionMethod, AttributionStepInputs, InputSide, RawMethodOptions, StepAttribution } from "@inseqjs/core";
-import { optionReader } from "./optionReader.js";
+import { optionReader } from "@inseqjs/core";
 import { PATH_OPTION_NAMES, readPathOptions } from "./pathOptions.js";
 import type { PathOptions } from "./pathOptions.js";
 

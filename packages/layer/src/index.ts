@@ -10,6 +10,4 @@ export * from "./layerOptions.js";
 export * from "./resolveLayer.js";
 export * from "./layerForward.js";
 export * from "./layerPathIntegral.js";
-export * from "./closestNames.js";
-export * from "./optionReader.js";
 export * from "./register.js";

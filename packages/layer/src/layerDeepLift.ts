@@ -4,7 +4,7 @@ import { LayerAttributionMethod } from "./layerAttributionMethod.js";
 import { captureLayers, convergenceDeltas, layerGradients, mapLayers, toStepAttribution } from "./layerForward.js";
 import { LAYER_OPTION_NAMES, readLayerOptions } from "./layerOptions.js";
 import type { LayerOptions } from "./layerOptions.js";
-import { optionReader } from "./optionReader.js";
+import { optionReader } from "@inseqjs/core";
 
 /** Options of {@link LayerDeepLift}. */
 export interface LayerDeepLiftOptions extends LayerOptions {

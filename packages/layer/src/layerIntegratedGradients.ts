@@ -6,7 +6,7 @@ import { captureLayers, convergenceDeltas, mapLayers, toStepAttribution } from "
 import { LAYER_PATH_OPTION_NAMES, readLayerPathOptions } from "./layerOptions.js";
 import type { LayerPathOptions } from "./layerOptions.js";
 import { integrateLayerGradients } from "./layerPathIntegral.js";
-import { optionReader } from "./optionReader.js";
+import { optionReader } from "@inseqjs/core";
 
 /** Options of {@link LayerIntegratedGradients}. */
 export type LayerIntegratedGradientsOptions = LayerPathOptions;

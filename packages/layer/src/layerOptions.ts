@@ -1,6 +1,6 @@
 import { APPROXIMATION_METHODS } from "@inseqjs/core";
 import type { ApproximationMethod } from "@inseqjs/core";
-import type { OptionReader } from "./optionReader.js";
+import type { OptionReader } from "@inseqjs/core";
 
 /** Options every layer method takes: which layer, and its output or its input. */
 export interface LayerOptions {

@@ -4,7 +4,7 @@ import { isInseqError } from "@inseqjs/core";
 import type { AttributionMethod, AttributionModel, InseqErrorCode } from "@inseqjs/core";
 import { makeStepInputs } from "@inseqjs/core/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { closestNames, editDistance } from "./closestNames.js";
+import { closestNames, editDistance } from "@inseqjs/core";
 import { LayerDeepLift } from "./layerDeepLift.js";
 import { LayerGradientXActivation } from "./layerGradientXActivation.js";
 import { LayerIntegratedGradients } from "./layerIntegratedGradients.js";

@@ -1,6 +1,6 @@
 import { LAYER_INPUT_SUFFIX, inseqError } from "@inseqjs/core";
 import type { AttributionModel, InputSide } from "@inseqjs/core";
-import { closestNames } from "./closestNames.js";
+import { closestNames } from "@inseqjs/core";
 
 /** An attributed layer: the `capture` / `override` key and the input side whose positions it holds. */
 export interface ResolvedLayer {
