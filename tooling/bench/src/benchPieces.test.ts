@@ -8,9 +8,11 @@ import { benchVocabulary } from "./benchVocabulary.js";
 import { buildRandomGpt2 } from "./buildRandomGpt2.js";
 import { compareAttributions } from "./compareAttributions.js";
 import { ensureBenchModel } from "./ensureBenchModel.js";
+import { findTorchPython, TORCH_INSTALL_HINT } from "./findTorchPython.js";
 import { median } from "./median.js";
 import { mulberry32, randomNormal } from "./randomNormal.js";
 import { stepAttributionsOf, stepSums } from "./stepAttributions.js";
+import { parseVariant } from "./variantSpec.js";
 import { attributedSteps, BENCH_CONTINUATION, BENCH_PROMPT, benchWorkloads } from "./workload.js";
 
 const TINY = { nLayer: 2, nEmbd: 16, nHead: 4, vocabSize: 300, nPositions: 32 };
@@ -84,6 +86,11 @@ describe("bench pieces", () => {
     expect(() => compareAttributions({ hidden: 2, steps: [a.steps[0]] }, a, 1e-3)).toThrow(/steps/);
   });
 
+  it("without a Python that imports torch, finds none and says how to install it", () => {
+    expect(findTorchPython(["/nonexistent/python3", ""])).toBeUndefined();
+    expect(TORCH_INSTALL_HINT).toMatch(/apt-get update && apt-get install -y python3-torch python3-numpy/);
+  });
+
   it("parses the command line and rejects bad flags", () => {
     expect(parseBenchArgs([])).toMatchObject({ repeats: 3, nSteps: 20, internalBatchSize: 20, noTorch: false });
     expect(parseBenchArgs(["--repeats", "5", "--methods", "saliency", "--options", '{"stepBatchSize":6}', "--memory-sweep", "10,40"])).toMatchObject({
@@ -92,7 +99,16 @@ describe("bench pieces", () => {
     expect(() => parseBenchArgs(["--repeats", "0"])).toThrow(/positive integer/);
     expect(() => parseBenchArgs(["--methods", "deeplift"])).toThrow(/unknown method/);
     expect(() => parseBenchArgs(["--fast"])).toThrow(/unknown flag/);
+    expect(parseBenchArgs(["--variants", "A,D@stepBatchSize=6", "--rounds", "3", "--torch-last-head"])).toMatchObject({ variants: ["A", "D@stepBatchSize=6"], rounds: 3, torchLastHead: true });
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+});
+
+describe("variant specs", () => {
+  it("reads a code name and key=value options", () => {
+    expect(parseVariant("live")).toEqual({ label: "live", code: "live", options: {} });
+    expect(parseVariant("D@stepBatchSize=6;tag=x")).toEqual({ label: "D@stepBatchSize=6;tag=x", code: "D", options: { stepBatchSize: 6, tag: "x" } });
+    expect(() => parseVariant("D@oops")).toThrow(/key=value/);
   });
 });
