@@ -39,3 +39,5 @@ export * from "./weights/onnxWeights.js";
 export * from "./weights/onnxOrSafetensorsWeights.js";
 export * from "./weights/onnxModelProto.js";
 export * from "./weights/onnxParameterNames.js";
+export { CHUNKED_ATTENTION_MIN_KEYS, RECOMPUTE_AUTO_BYTES, tapedFloatsPerToken, useRecompute } from "./nn/memoryPlan.js";
+export type { ForwardShape, RecomputeMode } from "./nn/memoryPlan.js";

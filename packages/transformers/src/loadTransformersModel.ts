@@ -7,12 +7,15 @@ import { getArchitecture } from "./models/architectureRegistry.js";
 import type { TargetLanguageOptions } from "./models/bart/bartTargetLanguage.js";
 import type { TransformersModel } from "./models/TransformersModel.js";
 import { loadTokenizer } from "./tokenizer/loadTokenizer.js";
+import type { RecomputeMode } from "./nn/memoryPlan.js";
 import { openModelWeights } from "./weights/onnxOrSafetensorsWeights.js";
 
 /** Options of {@link loadTransformersModel}: where hub files come from, or the files themselves. */
 export interface LoadTransformersModelOptions extends HubOptions, TargetLanguageOptions {
   /** Read the model from these files instead of resolving `nameOrPath` (a custom source, files picked in a browser). */
   readonly files?: ModelFiles;
+  /** Recomputation of decoder blocks in the backward pass (default `"auto"`; see {@link TransformersModel.recompute}). */
+  readonly recompute?: RecomputeMode;
 }
 
 /**
@@ -33,5 +36,7 @@ export async function loadTransformersModel(nameOrPath: string, options: LoadTra
   const config = architecture.parseConfig(json);
   const [tokenizer, weights] = await Promise.all([loadTokenizer(files), openModelWeights(files, { modelType: json.model_type })]);
   const loadOptions = { tgtLang: options.tgtLang, forcedBosTokenId: options.forcedBosTokenId };
-  return architecture.create({ modelName: nameOrPath, config, tokenizer, weights, loadOptions });
+  const model = architecture.create({ modelName: nameOrPath, config, tokenizer, weights, loadOptions });
+  if (options.recompute !== undefined) model.recompute = options.recompute;
+  return model;
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendCandidate, UseBackendOptions } from "../backendTypes.js";
+import { shareWasmIdentity } from "./wasmSharedIdentity.js";
 
 type WasmModule = typeof import("@tensorflow/tfjs-backend-wasm");
 
@@ -16,6 +17,7 @@ export function wasmCandidate(isBrowser: boolean): BackendCandidate {
     async prepare(options) {
       if (typeof WebAssembly !== "object") return "WebAssembly is not available in this environment";
       wasm = await import("@tensorflow/tfjs-backend-wasm");
+      shareWasmIdentity();
       if (isBrowser && tf.engine().registry.wasm === undefined) tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", options.wasmThreads === true && (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")));
       if (options.wasmPaths !== undefined && JSON.stringify(options.wasmPaths) !== JSON.stringify(appliedPaths)) {
         if (tf.engine().registry.wasm !== undefined) {

@@ -19,3 +19,6 @@ export * from "./rotaryCosSin.js";
 export * from "./applyRotary.js";
 export * from "./slidingWindowMask.js";
 export * from "./groupedQueryAttention.js";
+export * from "./attentionChunks.js";
+export * from "./chunkedAttention.js";
+export * from "./recomputeInBackward.js";

@@ -46,6 +46,16 @@ export class LayerHooks {
   }
 
   /**
+   * Whether a capture or override names a module strictly inside `prefix` (`prefix.…`), e.g. a sub-layer of a
+   * decoder block: such a block must run once, taped, rather than be recomputed in the backward pass.
+   */
+  touchesInside(prefix: string): boolean {
+    if (!this.active) return false;
+    const inner = `${prefix}.`;
+    return [...this.capture, ...this.override.keys()].some((key) => key.startsWith(inner));
+  }
+
+  /**
    * Runs one module call: `names` is the module's name followed by its aliases (a shared module reached under
    * several names). Applies the `:input` hooks to `input`, calls `fn`, applies the output hooks to its result.
    */

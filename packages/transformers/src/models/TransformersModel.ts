@@ -2,6 +2,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { inseqError } from "@inseqjs/core";
 import type { AttributionModel, ForwardInputs, ForwardOptions, ForwardOutput, InputSide, SpecialTokenIds } from "@inseqjs/core";
 import { LayerHooks } from "../layers/LayerHooks.js";
+import { DEFAULT_ATTENTION_CHUNK } from "@inseqjs/backend-tfjs";
+import { CHUNKED_ATTENTION_MIN_KEYS } from "../nn/memoryPlan.js";
+import type { RecomputeMode } from "../nn/memoryPlan.js";
 import type { TransformersTokenizer } from "../tokenizer/TransformersTokenizer.js";
 import type { ParameterStore } from "../weights/ParameterStore.js";
 import { checkForwardInputs } from "./checkForwardInputs.js";
@@ -42,6 +45,16 @@ export abstract class TransformersModel implements AttributionModel {
   readonly vocabSize: number;
   readonly maxPositions: number;
   readonly embeddingLayers: { readonly source?: string; readonly target: string };
+  /**
+   * Recomputation of decoder blocks in the backward pass (gradient checkpointing): `"auto"` (default) when the
+   * forward's taped activations would pass 512 MiB, `true` always, `false` never. Same numbers either way.
+   */
+  recompute: RecomputeMode = "auto";
+  /**
+   * Query-chunked attention: inputs of at least `minKeys` tokens attend `chunkSize` query rows at a time, never
+   * holding a `(batch, heads, L, L)` tensor; shorter ones in one shot. Same numbers either way (to float rounding).
+   */
+  attentionChunking: { minKeys: number; chunkSize: number } = { minKeys: CHUNKED_ATTENTION_MIN_KEYS, chunkSize: DEFAULT_ATTENTION_CHUNK };
   protected readonly params: ParameterStore;
   private readonly names: readonly string[];
 

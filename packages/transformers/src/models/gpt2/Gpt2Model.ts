@@ -1,12 +1,14 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { additiveAttentionMask, linearTransposed, residualAdd } from "@inseqjs/backend-tfjs";
+import { additiveAttentionMask, chunkedAttention, linearTransposed, mergeHeads, recomputeInBackward, residualAdd, splitHeads } from "@inseqjs/backend-tfjs";
 import type { ForwardInputs } from "@inseqjs/core";
 import type { Gpt2Config } from "../../config/gpt2Config.js";
 import type { LayerHooks } from "../../layers/LayerHooks.js";
 import { activationFunction } from "../../nn/activationFunction.js";
 import { activationModule } from "../../nn/activationModule.js";
 import type { Activation } from "../../nn/activationFunction.js";
+import type { AttentionMasking } from "../../nn/attentionMasking.js";
 import { embedStream } from "../../nn/embedStream.js";
+import { useRecompute } from "../../nn/memoryPlan.js";
 import { layerNormModule } from "../../nn/layerNormModule.js";
 import { linearModule } from "../../nn/linearModule.js";
 import { multiHeadAttention } from "../../nn/multiHeadAttention.js";
@@ -79,15 +81,23 @@ export class Gpt2Model extends TransformersModel {
     const x = embedStream(hooks, target, { names: ["transformer.wte"], table: w.wte, scale: this.embedScale });
     const [batch, length, hidden] = x.shape;
     const positions = hooks.module("transformer.wpe", positionIds(batch, length, target.mask), (p) => tf.gather(w.wpe, p) as unknown as tf.Tensor3D);
-    const mask = additiveAttentionMask({ queryLength: length, keyMask: target.mask, causal: true });
+    // Long inputs attend chunk by chunk (no (batch, 1, L, L) mask, no L×L scores), short ones in one shot.
+    const chunked = length >= this.attentionChunking.minKeys;
+    const mask = chunked ? undefined : additiveAttentionMask({ queryLength: length, keyMask: target.mask, causal: true });
     // Only the last position reaches the logits: without hooks (which may read any layer at every position), the
     // last block computes its queries, MLP and projections for that position alone (same numbers, ~1/nLayer less work).
     const lastOnly = !hooks.active && length > 1;
-    const lastMask = lastOnly ? additiveAttentionMask({ queryLength: 1, keyLength: length, keyMask: target.mask, causal: true }) : undefined;
+    const lastMask = lastOnly && !chunked ? additiveAttentionMask({ queryLength: 1, keyLength: length, keyMask: target.mask, causal: true }) : undefined;
+    const recompute = useRecompute(this.recompute, { batch, length, layers: w.blocks.length, hidden, intermediate: this.config.innerSize });
     let h = residualAdd(x, positions);
     w.blocks.forEach((block, i) => {
+      const name = `transformer.h.${i}`;
       const truncate = lastOnly && i === w.blocks.length - 1;
-      h = hooks.module(`transformer.h.${i}`, h, (v) => this.block(hooks, i, block, v, truncate ? lastMask : mask, truncate));
+      const additive = truncate ? lastMask : mask;
+      const constants = chunked ? (target.mask ? [target.mask] : []) : additive ? [additive] : [];
+      const run = (v: tf.Tensor3D, [m]: readonly tf.Tensor[]) =>
+        this.block(hooks, i, block, v, chunked ? { kind: "chunked", keyMask: m as tf.Tensor2D | undefined, chunkSize: this.attentionChunking.chunkSize } : { kind: "additive", mask: m }, truncate);
+      h = hooks.module(name, h, (v) => (recompute && !hooks.touchesInside(name) ? recomputeInBackward(run, v, constants) : run(v, constants)));
     });
     h = layerNormModule(hooks, "transformer.ln_f", h, w.lnF);
     const last = tf.reshape(h.shape[1] === 1 ? h : tf.slice(h, [0, length - 1, 0], [batch, 1, hidden]), [batch, hidden]) as tf.Tensor2D;
@@ -95,7 +105,7 @@ export class Gpt2Model extends TransformersModel {
   }
 
   /** One block; with `lastOnly` it returns `(batch, 1, hidden)`: the last position's output only. */
-  private block(hooks: LayerHooks, i: number, b: Gpt2BlockWeights, x: tf.Tensor3D, mask: tf.Tensor | undefined, lastOnly: boolean): tf.Tensor3D {
+  private block(hooks: LayerHooks, i: number, b: Gpt2BlockWeights, x: tf.Tensor3D, mask: AttentionMasking, lastOnly: boolean): tf.Tensor3D {
     const p = `transformer.h.${i}`;
     const attended = hooks.module(`${p}.attn`, layerNormModule(hooks, `${p}.ln_1`, x, b.ln1), (v) => this.attention(hooks, i, b, v, mask, lastOnly));
     const h = residualAdd(lastOnly ? lastPosition(x) : x, attended);
@@ -106,13 +116,18 @@ export class Gpt2Model extends TransformersModel {
     return residualAdd(h, mlp);
   }
 
-  private attention(hooks: LayerHooks, i: number, b: Gpt2BlockWeights, x: tf.Tensor3D, mask: tf.Tensor | undefined, lastOnly: boolean): tf.Tensor3D {
+  private attention(hooks: LayerHooks, i: number, b: Gpt2BlockWeights, x: tf.Tensor3D, mask: AttentionMasking, lastOnly: boolean): tf.Tensor3D {
     const p = `transformer.h.${i}.attn`;
     const c = this.config;
     const [q, k, v] = tf.split(linearModule(hooks, `${p}.c_attn`, x, b.cAttn), 3, 2) as tf.Tensor3D[];
     let scale = c.scaleAttnWeights ? 1 / Math.sqrt(c.hiddenSize / c.numHeads) : 1;
     if (c.scaleAttnByInverseLayerIdx) scale /= i + 1;
-    return linearModule(hooks, `${p}.c_proj`, multiHeadAttention(lastOnly ? lastPosition(q) : q, k, v, c.numHeads, mask, scale), b.attnProj);
+    const queries = lastOnly ? lastPosition(q) : q;
+    const attended =
+      mask.kind === "chunked"
+        ? mergeHeads(chunkedAttention(splitHeads(queries, c.numHeads), splitHeads(k, c.numHeads), splitHeads(v, c.numHeads), { causal: true, keyMask: mask.keyMask, scale, chunkSize: mask.chunkSize }))
+        : multiHeadAttention(queries, k, v, c.numHeads, mask.mask, scale);
+    return linearModule(hooks, `${p}.c_proj`, attended, b.attnProj);
   }
 }
 

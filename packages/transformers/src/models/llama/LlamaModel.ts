@@ -1,13 +1,15 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { additiveAttentionMask, applyRotary, groupedQueryAttention, linearTransposed, mergeHeads, rotaryCosSin, slidingWindowMask, softcap } from "@inseqjs/backend-tfjs";
+import { additiveAttentionMask, applyRotary, chunkedAttention, groupedQueryAttention, linearTransposed, mergeHeads, recomputeInBackward, rotaryCosSin, slidingWindowMask, softcap } from "@inseqjs/backend-tfjs";
 import type { RotaryTables } from "@inseqjs/backend-tfjs";
 import type { ForwardInputs } from "@inseqjs/core";
 import type { LayerHooks } from "../../layers/LayerHooks.js";
 import { activationFunction } from "../../nn/activationFunction.js";
 import type { Activation } from "../../nn/activationFunction.js";
+import type { AttentionMasking } from "../../nn/attentionMasking.js";
 import { embedStream } from "../../nn/embedStream.js";
 import { linearModule } from "../../nn/linearModule.js";
 import type { LinearParams } from "../../nn/params.js";
+import { useRecompute } from "../../nn/memoryPlan.js";
 import { positionIds } from "../../nn/positionIds.js";
 import { rmsNormModule } from "../../nn/rmsNormModule.js";
 import { ParameterStore } from "../../weights/ParameterStore.js";
@@ -89,16 +91,28 @@ export class LlamaModel extends TransformersModel {
     const [batch, length, hidden] = x.shape;
     const positions = positionIds(batch, length, target.mask);
     const rotary = rotaryCosSin(positions, this.inverseFrequencies(batch, length, target.mask));
-    const causal = additiveAttentionMask({ queryLength: length, keyMask: target.mask, causal: true });
-    const masks = new Map<number | undefined, tf.Tensor | undefined>([[undefined, causal]]);
-    for (const window of c.layerWindows) {
-      if (masks.has(window)) continue;
-      const sliding = slidingWindowMask(length, window!);
-      masks.set(window, sliding && causal ? tf.add(causal, sliding) : (sliding ?? causal));
+    // Long inputs attend chunk by chunk (no (batch, 1, L, L) mask, no L×L scores); short ones (and Gemma 2's
+    // soft-capped scores) in one shot with an additive mask per window size.
+    const chunked = length >= this.attentionChunking.minKeys && c.attnLogitSoftcap === undefined;
+    const masks = new Map<number | undefined, tf.Tensor | undefined>();
+    if (!chunked) {
+      const causal = additiveAttentionMask({ queryLength: length, keyMask: target.mask, causal: true });
+      masks.set(undefined, causal);
+      for (const window of c.layerWindows) {
+        if (masks.has(window)) continue;
+        const sliding = slidingWindowMask(length, window!);
+        masks.set(window, sliding && causal ? tf.add(causal, sliding) : (sliding ?? causal));
+      }
     }
+    const recompute = useRecompute(this.recompute, { batch, length, layers: w.layers.length, hidden, intermediate: c.intermediateSize });
     let h = x;
     w.layers.forEach((layer, i) => {
-      h = hooks.module(`model.layers.${i}`, h, (v) => this.decoderLayer(hooks, i, layer, v, rotary, masks.get(c.layerWindows[i])));
+      const name = `model.layers.${i}`;
+      const window = c.layerWindows[i];
+      const constants = [rotary.cos, rotary.sin, ...(chunked ? (target.mask ? [target.mask] : []) : masks.get(window) ? [masks.get(window)!] : [])];
+      const run = (v: tf.Tensor3D, [cos, sin, mask]: readonly tf.Tensor[]) =>
+        this.decoderLayer(hooks, i, layer, v, { cos, sin } as RotaryTables, chunked ? { kind: "chunked", keyMask: mask as tf.Tensor2D | undefined, window, chunkSize: this.attentionChunking.chunkSize } : { kind: "additive", mask });
+      h = hooks.module(name, h, (v) => (recompute && !hooks.touchesInside(name) ? recomputeInBackward(run, v, constants) : run(v, constants)));
     });
     h = rmsNormModule(hooks, "model.norm", h, w.norm);
     const last = tf.reshape(tf.slice(h, [0, length - 1, 0], [batch, 1, hidden]), [batch, hidden]) as tf.Tensor2D;
@@ -117,7 +131,7 @@ export class LlamaModel extends TransformersModel {
     return lengths.map((n) => ropeInverseFrequencies(rope, n));
   }
 
-  private decoderLayer(hooks: LayerHooks, i: number, lw: LlamaLayerWeights, x: tf.Tensor3D, rotary: RotaryTables, mask: tf.Tensor | undefined): tf.Tensor3D {
+  private decoderLayer(hooks: LayerHooks, i: number, lw: LlamaLayerWeights, x: tf.Tensor3D, rotary: RotaryTables, mask: AttentionMasking): tf.Tensor3D {
     const p = `model.layers.${i}`;
     const sandwich = this.config.sandwichNorms;
     const normed = rmsNormModule(hooks, `${p}.input_layernorm`, x, lw.inputNorm);
@@ -132,7 +146,7 @@ export class LlamaModel extends TransformersModel {
     return tf.add(h, mlp) as tf.Tensor3D;
   }
 
-  private attention(hooks: LayerHooks, layer: string, lw: LlamaLayerWeights, x: tf.Tensor3D, rotary: RotaryTables, mask: tf.Tensor | undefined): tf.Tensor3D {
+  private attention(hooks: LayerHooks, layer: string, lw: LlamaLayerWeights, x: tf.Tensor3D, rotary: RotaryTables, mask: AttentionMasking): tf.Tensor3D {
     const c = this.config;
     const p = `${layer}.self_attn`;
     const [batch, length] = x.shape;
@@ -145,7 +159,10 @@ export class LlamaModel extends TransformersModel {
     const q = applyRotary(heads("q", lw.q, c.numHeads, lw.qNorm), rotary);
     const k = applyRotary(heads("k", lw.k, c.numKvHeads, lw.kNorm), rotary);
     const v = heads("v", lw.v, c.numKvHeads);
-    const out = groupedQueryAttention(q, k, v, { mask, scale: c.attentionScale, softcap: c.attnLogitSoftcap });
+    const out =
+      mask.kind === "chunked"
+        ? chunkedAttention(q, k, v, { causal: true, keyMask: mask.keyMask, window: mask.window, scale: c.attentionScale, chunkSize: mask.chunkSize })
+        : groupedQueryAttention(q, k, v, { mask: mask.mask, scale: c.attentionScale, softcap: c.attnLogitSoftcap });
     return linearModule(hooks, `${p}.o_proj`, mergeHeads(out), lw.o);
   }
 
