@@ -8,3 +8,6 @@ export * from "./backendTypes.js";
 export * from "./BackendUnavailableError.js";
 export { useBackend, fallbackChain } from "./useBackend.browser.js";
 export * from "./ops/index.js";
+export * from "./memoryLimit.js";
+export * from "./backendMemory.js";
+export * from "./backendHealth.js";

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { BackendUnavailableError } from "./BackendUnavailableError.js";
+import { guardWasmHeap } from "./backendHealth.js";
 import { BACKEND_NAMES, type BackendCandidate, type BackendChoice, type BackendName, type SkippedBackend, type UseBackendOptions } from "./backendTypes.js";
 import { errorMessage } from "./errorMessage.js";
 
@@ -31,7 +32,10 @@ export async function selectBackend(name: BackendName | "auto", options: UseBack
   for (const candidate of chain) {
     const { backend } = candidate;
     try {
-      if (tf.getBackend() === backend) return chosen(candidate, "already active", skipped);
+      if (tf.getBackend() === backend) {
+        guardWasmHeap();
+        return chosen(candidate, "already active", skipped);
+      }
       const missing = await candidate.prepare(options);
       if (missing !== undefined) {
         skipped.push({ backend, reason: missing });
@@ -43,6 +47,8 @@ export async function selectBackend(name: BackendName | "auto", options: UseBack
       }
       if (await tf.setBackend(backend)) {
         await tf.ready();
+        // before any tensor exists: every wasm buffer is then accounted, and no allocation can corrupt the module
+        guardWasmHeap();
         return chosen(candidate, name === "auto" ? `first available in the ${platform} fallback chain (${chain.map((c) => c.backend).join(" → ")})` : "requested", skipped);
       }
       skipped.push({ backend, reason: "initialisation failed (see the console warning from tfjs)" });

@@ -110,6 +110,12 @@ export interface AttributionMethod<TOptions = unknown> {
   hook?(model: AttributionModel, options: TOptions, context: MethodHookContext): void | Promise<void>;
   /** Called once after the step loop, even when it failed. */
   unhook?(): void;
+  /**
+   * Optional: rows of the largest forward that `attributeStep` runs for a step of `batch` rows (path points per
+   * forward × batch; DeepLIFT's inputs and references: 2 × batch). The step loop's memory check uses it; absent, it
+   * reads `nSteps` / `nSamples` and `internalBatchSize` from the options (Captum's `internal_batch_size` chunking).
+   */
+  forwardRows?(options: TOptions, batch: number): number;
   /** Attributes one step. Synchronous: tensors in, tensors out; wrap work in `tf.tidy`. */
   attributeStep(step: AttributionStepInputs, options: TOptions): StepAttribution;
 }

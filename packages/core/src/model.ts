@@ -80,6 +80,52 @@ export interface ForwardOutput {
   readonly captured: Readonly<Record<string, tf.Tensor>>;
 }
 
+/** Shape of the largest forward (+ backward) an attribution will run, given to {@link AttributionModel.estimateAttributionMemory}. */
+export interface AttributionMemoryRequest {
+  /** Rows of one forward: sequences (or stacked steps) × path points per forward (`internalBatchSize`), × 2 for DeepLIFT. */
+  readonly batch: number;
+  /** Encoder input length (encoder-decoder models). */
+  readonly sourceLength?: number;
+  /** Decoder input length (the longest prefix of the run). */
+  readonly targetLength: number;
+  /** Whether a backward pass runs (gradient methods: true; step scores only: false). */
+  readonly gradients: boolean;
+}
+
+/**
+ * Peak memory of one forward (+ backward) of {@link AttributionMemoryRequest}'s shape, and what the compute backend
+ * can hold. The limit travels with the estimate because core may not import the backend adapter: the model, which
+ * knows the backend its weights live on, reports both, and the step loop compares them before anything runs.
+ */
+export interface AttributionMemoryEstimate {
+  /** Peak bytes of the pass: the weights plus the activations. */
+  readonly bytes: number;
+  /** `bytes` by part (`weights`, `savedActivations`, `workingSet`, `logits`...), each in bytes. */
+  readonly breakdown: Readonly<Record<string, number>>;
+  /** Part of `bytes` already allocated now (the weights): it is counted in `inUseBytes` as well. */
+  readonly residentBytes: number;
+  /** How the model will run the pass (e.g. "blocks recomputed in the backward, attention in chunks of 256 query rows"). */
+  readonly plan?: string;
+  /** The largest single tensor of the pass (bytes), checked against `maxTensorBytes`. */
+  readonly largestTensorBytes?: number;
+  /** Total bytes the backend can hold; absent when unknown (then nothing is checked). */
+  readonly limitBytes?: number;
+  /** How the limit was found (`wasm-heap-max`, `environment`, `default`...). */
+  readonly limitSource?: string;
+  /** Bytes the backend holds now (every tensor, the weights included). */
+  readonly inUseBytes?: number;
+  /** The largest single tensor the backend accepts, where known. */
+  readonly maxTensorBytes?: number;
+  /** The backend's name (`wasm`, `webgpu`...). */
+  readonly backend?: string;
+}
+
+/**
+ * Whether a model can compute: `ready`; `broken` — its compute backend failed fatally (a wasm abort or trap after
+ * running out of memory) and every later call fails fast: load the model again; `disposed` — `dispose()` was called.
+ */
+export type ModelState = "ready" | "broken" | "disposed";
+
 /**
  * A sequence-generation model that inseq.js can attribute. `@inseqjs/transformers` implements it for Hugging Face
  * architectures; anything else (a hand-written model in a test, a plugin's model) can implement it too.
@@ -117,6 +163,20 @@ export interface AttributionModel {
   readonly supportsDeepLiftRescale?: boolean;
   /** Every name accepted by `capture` / `override` (without the input suffix). */
   layerNames(): string[];
+  /**
+   * Optional: peak memory of one attribution forward (+ backward) of `request`'s shape, with the backend's limit.
+   * The step loop calls it before an attribution runs and throws `OUT_OF_MEMORY` when the largest pass of the run
+   * cannot fit; absent = no check.
+   */
+  estimateAttributionMemory?(request: AttributionMemoryRequest): AttributionMemoryEstimate;
+  /** Optional: whether the model can still compute ({@link ModelState}); absent = always `ready`. */
+  readonly state?: ModelState;
+  /**
+   * Optional: turns an error thrown while computing with this model (the forward, or a backward the step loop ran
+   * through it) into the error to report, recording fatal backend failures so that {@link state} becomes `broken`.
+   * Absent: the step loop applies core's `asOutOfMemoryError`.
+   */
+  describeFailure?(error: unknown): unknown;
   /** Frees the weights. */
   dispose(): void;
 }

@@ -1,5 +1,5 @@
 import { useBackend, type BackendName } from "@inseqjs/backend-tfjs";
-import { attributeRaw, buildAttributionOutput, getMethod, type AttributeOptions, type AttributionModel, type FeatureAttributionOutput } from "@inseqjs/core";
+import { attributeRaw, buildAttributionOutput, getMethod, type AttributeOptions, type AttributionModel, type FeatureAttributionOutput, type ModelState } from "@inseqjs/core";
 import { loadTransformersModel, type LoadTransformersModelOptions } from "@inseqjs/transformers";
 import "./registerAll.js";
 
@@ -29,6 +29,14 @@ export class InseqModel {
     const full: AttributeOptions = { ...this.defaults, ...options, method: options.method ?? this.method };
     const raw = await attributeRaw(this.model, inputTexts, full);
     return buildAttributionOutput(this.model, raw, full);
+  }
+
+  /**
+   * `ready`; `broken` after its compute backend failed (a wasm abort after running out of memory: every later call
+   * throws `OUT_OF_MEMORY` at once — load the model again, after `resetBackend()`); `disposed`.
+   */
+  get state(): ModelState {
+    return this.model.state ?? "ready";
   }
 
   /** Frees the model's weights. */

@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   encodeSafetensors, getStepFunction, isInseqError, load, loadModel, parseSafetensorsHeader, readSafetensorsTensor,
-  registerStepFunction, type InseqErrorCode, type InseqModel, type SafetensorsInput,
+  registerStepFunction, setMemoryLimit, type InseqErrorCode, type InseqModel, type SafetensorsInput,
 } from "../src/index.js";
 import { modelPath } from "./fixtures.js";
 
@@ -181,5 +181,15 @@ describe("every InseqError code through the public API", () => {
   it("ABORTED (an AbortError) for an aborted signal", async () => {
     const err = await expectCode(gpt2.attribute("the cat", { generatedTexts: "the cat sat", signal: AbortSignal.abort() }), "ABORTED", /AbortSignal/);
     expect(err.name).toBe("AbortError");
+  });
+
+  it("OUT_OF_MEMORY before anything runs when the largest pass cannot fit (a lowered limit here), naming the estimate, the limit and the fixes", async () => {
+    setMemoryLimit(64 * 2 ** 10);
+    try {
+      await expectCode(gpt2.attribute("the cat", { method: "integrated_gradients", generatedTexts: "the cat sat", nSteps: 20 }), "OUT_OF_MEMORY", /estimate /, /the cpu backend can hold 64\.0 KiB \(option\)/, /internalBatchSize/, /another backend/);
+      expect(gpt2.state).toBe("ready");
+    } finally {
+      setMemoryLimit(undefined);
+    }
   });
 });

@@ -39,5 +39,13 @@ export * from "./weights/onnxWeights.js";
 export * from "./weights/onnxOrSafetensorsWeights.js";
 export * from "./weights/onnxModelProto.js";
 export * from "./weights/onnxParameterNames.js";
-export { CHUNKED_ATTENTION_MIN_KEYS, RECOMPUTE_AUTO_BYTES, tapedFloatsPerToken, useRecompute } from "./nn/memoryPlan.js";
+export { CHUNKED_ATTENTION_MIN_KEYS, RECOMPUTE_AUTO_BYTES, tapedActivationBytes, useRecompute } from "./nn/memoryPlan.js";
 export type { ForwardShape, RecomputeMode } from "./nn/memoryPlan.js";
+// memory: estimate of an attribution's forward + backward (calibrated constants in memory/memoryConstants.ts), its
+// measurement, and random-weight models of a given shape to calibrate on
+export * from "./memory/memoryConstants.js";
+export * from "./memory/estimateActivationBytes.js";
+export * from "./memory/estimateTransformersMemory.js";
+export * from "./memory/modelMemoryShape.js";
+export * from "./memory/measureAttributionMemory.js";
+export * from "./memory/randomModelFiles.js";

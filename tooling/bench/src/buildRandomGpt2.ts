@@ -42,7 +42,7 @@ function configJson(shape: Gpt2Shape): string {
 }
 
 /** A word-level `tokenizer.json` (Whitespace pre-tokenizer, unknown words → `<unk>`) over {@link benchVocabulary}. */
-function tokenizerJson(vocabSize: number): string {
+export function benchTokenizerJson(vocabSize: number): string {
   const vocab = Object.fromEntries(benchVocabulary(vocabSize).map((w, id) => [w, id]));
   const added = SPECIAL_WORDS.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
   return JSON.stringify({
@@ -56,6 +56,11 @@ function tokenizerJson(vocabSize: number): string {
     decoder: { type: "WordPiece", prefix: "##", cleanup: false },
     model: { type: "WordLevel", vocab, unk_token: "<unk>" },
   });
+}
+
+/** `tokenizer_config.json` of the bench models: bos = eos = `<|endoftext|>` (id 0), unk `<unk>` (id 1), no BOS added. */
+export function benchTokenizerConfig(): string {
+  return TOKENIZER_CONFIG;
 }
 
 const TOKENIZER_CONFIG = JSON.stringify({
@@ -105,7 +110,7 @@ function parameters(shape: Gpt2Shape, seed: number): Record<string, SafetensorsI
 export function buildRandomGpt2(shape: Gpt2Shape, seed: number): ModelFolderFiles {
   return {
     "config.json": configJson(shape),
-    "tokenizer.json": tokenizerJson(shape.vocabSize),
+    "tokenizer.json": benchTokenizerJson(shape.vocabSize),
     "tokenizer_config.json": TOKENIZER_CONFIG,
     "model.safetensors": encodeSafetensors(parameters(shape, seed), { format: "pt" }),
   };

@@ -10,6 +10,8 @@ export interface AttributionAgreement {
   readonly ok: boolean;
   /** Tolerance that `maxRelativeDifference` was held to. */
   readonly tolerance: number;
+  /** Only the per-step sums were compared (long workloads). */
+  readonly sumsOnly?: boolean;
 }
 
 /**
@@ -32,4 +34,29 @@ export function compareAttributions(ours: StepAttributions, ref: StepAttribution
   const sb = stepSums(ref);
   const maxSumRel = Math.max(...sa.map((s, k) => Math.abs(s - sb[k]) / Math.abs(sb[k])));
   return { maxRelativeDifference: maxRel, maxSumRelativeDifference: maxSumRel, ok: maxRel <= tolerance, tolerance };
+}
+
+/**
+ * Compares per-step sums only (long workloads, whose full attributions are not sent back): `max_step |Σ ours − Σ ref|
+ * / Σ|ref|` (scaled by the step's |·| sum, so that signed IG sums near 0 stay well conditioned) against `tolerance`;
+ * `maxRelativeDifference` is that value too (no per-value check was possible: see `sumsOnly`).
+ */
+export function compareStepSums(ours: { stepSums: readonly number[] }, ref: { stepSums: readonly number[]; stepAbsSums?: readonly number[] }, tolerance: number): AttributionAgreement {
+  if (ours.stepSums.length !== ref.stepSums.length) throw new Error(`compareStepSums: ${ours.stepSums.length} steps against ${ref.stepSums.length}.`);
+  const rel = ours.stepSums.map((s, k) => {
+    const scale = Math.abs(ref.stepAbsSums?.[k] ?? ref.stepSums[k]);
+    const d = Math.abs(s - ref.stepSums[k]);
+    return scale === 0 ? (d === 0 ? 0 : Infinity) : d / scale;
+  });
+  const worst = Math.max(0, ...rel);
+  return { maxRelativeDifference: worst, maxSumRelativeDifference: worst, ok: worst <= tolerance, tolerance, sumsOnly: true };
+}
+
+/** Full comparison when both sides sent every attribution, else {@link compareStepSums}. */
+export function agreementOf(
+  ours: { attributions?: StepAttributions; stepSums: readonly number[] },
+  ref: { attributions?: StepAttributions; stepSums: readonly number[]; stepAbsSums?: readonly number[] },
+  tolerance: number,
+): AttributionAgreement {
+  return ours.attributions && ref.attributions ? compareAttributions(ours.attributions, ref.attributions, tolerance) : compareStepSums(ours, ref, tolerance);
 }

@@ -6,7 +6,11 @@ import type { TorchResult } from "./runTorch.js";
 export function mergeOurs(rounds: readonly OursResult[]): OursResult {
   const timesS = rounds.flatMap((r) => r.timesS);
   const cpuTimesS = rounds.flatMap((r) => r.cpuTimesS);
-  const max = (f: (r: OursResult) => number) => Math.max(...rounds.map(f));
+  // NaN (JSON null) where a round did not measure it: no profiled run, no wasm heap off wasm
+  const max = (f: (r: OursResult) => number) => {
+    const vs = rounds.map(f).filter((v) => typeof v === "number" && Number.isFinite(v));
+    return vs.length ? Math.max(...vs) : NaN;
+  };
   return {
     ...rounds[rounds.length - 1],
     kernels: rounds[0].kernels,
@@ -14,6 +18,8 @@ export function mergeOurs(rounds: readonly OursResult[]): OursResult {
     cpuTimesS,
     medianS: median(timesS),
     medianCpuS: median(cpuTimesS),
+    loadS: median(rounds.map((r) => r.loadS)),
+    loadCpuS: median(rounds.map((r) => r.loadCpuS)),
     peakRssBytes: max((r) => r.peakRssBytes),
     loadedRssBytes: max((r) => r.loadedRssBytes),
     wasmHeapBytes: max((r) => r.wasmHeapBytes),
@@ -32,6 +38,8 @@ export function mergeTorch(rounds: readonly TorchResult[]): TorchResult {
     cpuTimesS,
     medianS: median(timesS),
     medianCpuS: median(cpuTimesS),
+    loadS: median(rounds.map((r) => r.loadS)),
+    loadCpuS: median(rounds.map((r) => r.loadCpuS)),
     peakRssBytes: Math.max(...rounds.map((r) => r.peakRssBytes)),
     loadedRssBytes: Math.max(...rounds.map((r) => r.loadedRssBytes)),
   };

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { attributeRaw } from "@inseqjs/core";
 import { loadModel } from "inseqjs";
-import { stepAttributionsOf } from "./stepAttributions.js";
+import { stepAbsSums, stepAttributionsOf, stepSums } from "./stepAttributions.js";
 import type { StepAttributions } from "./stepAttributions.js";
 import { median } from "./median.js";
 import { methodOptionsOf } from "./workload.js";
@@ -22,7 +22,16 @@ export interface OursResult {
   /** Median process CPU time (user + system) of the timed runs, seconds. */
   readonly medianCpuS: number;
   readonly cpuTimesS: readonly number[];
-  readonly attributions: StepAttributions;
+  /** Every step's attributions (absent when the workload is compared on per-step sums only). */
+  readonly attributions?: StepAttributions;
+  /** Σ of each step's attributions. */
+  readonly stepSums: readonly number[];
+  /** Σ |·| of each step's attributions (the scale the sums are compared at). */
+  readonly stepAbsSums: readonly number[];
+  /** Wall time of `loadModel` in this fresh process (wasm start-up included), seconds. */
+  readonly loadS: number;
+  /** Process CPU time of `loadModel`, seconds. */
+  readonly loadCpuS: number;
   /** Peak resident set size of the whole process (model included), bytes. */
   readonly peakRssBytes: number;
   /** Resident set size right after loading the model, bytes. */
@@ -53,6 +62,41 @@ export interface RunOursOptions {
   readonly extraOptions?: Readonly<Record<string, unknown>>;
   /** Also run one profiled attribution for the tensor-memory peak and the kernel breakdown (default true). */
   readonly profile?: boolean;
+  /** Untimed runs before the timed ones (default 1). */
+  readonly warmup?: number;
+  /** Return every step's attributions, not only their sums (default true). */
+  readonly keepAttributions?: boolean;
+}
+
+/** What loading a model folder with inseq.js in a fresh process measured. */
+export interface OursLoadResult {
+  readonly backend: string;
+  readonly loadS: number;
+  readonly loadCpuS: number;
+  readonly peakRssBytes: number;
+  readonly wasmHeapBytes: number;
+  readonly modelTensorBytes: number;
+}
+
+/** Times `loadModel` (wasm backend) of `modelDir`; the process should be a fresh one. */
+export async function runOursLoad(modelDir: string, backend: "wasm" | "cpu" = "wasm"): Promise<OursLoadResult> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const inseq = await loadModel(modelDir, "saliency", { backend });
+  const c = process.cpuUsage(c0);
+  const loadS = (performance.now() - t0) / 1000;
+  try {
+    return {
+      backend: tf.getBackend(),
+      loadS,
+      loadCpuS: (c.user + c.system) / 1e6,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      wasmHeapBytes: wasmHeapSize(),
+      modelTensorBytes: tf.memory().numBytes,
+    };
+  } finally {
+    inseq.dispose();
+  }
 }
 
 /**
@@ -60,14 +104,19 @@ export interface RunOursOptions {
  * time over `repeats`, the attributions of the last run, peak RSS, and (profiled run) tensor-memory peak and kernels.
  */
 export async function runOurs(modelDir: string, workload: Workload, options: RunOursOptions): Promise<OursResult> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const inseq = await loadModel(modelDir, workload.method, { backend: options.backend ?? "wasm" });
+  const cLoad = process.cpuUsage(c0);
+  const loadS = (performance.now() - t0) / 1000;
   try {
     const model = inseq.model;
     const loadedRssBytes = process.memoryUsage().rss;
     const modelTensorBytes = tf.memory().numBytes;
     const attribute = () =>
       attributeRaw(model, workload.prompt, { method: workload.method, generatedTexts: workload.generated, ...methodOptionsOf(workload), ...(options.extraOptions ?? {}) });
-    await attribute(); // warm-up: wasm kernels, allocator, JIT
+    for (let i = 0; i < (options.warmup ?? 1); i++) await attribute(); // warm-up: wasm kernels, allocator, JIT
+    const beforeTimed = tf.memory().numTensors;
     const timesS: number[] = [];
     const cpuTimesS: number[] = [];
     let last: Awaited<ReturnType<typeof attribute>> | undefined;
@@ -99,20 +148,24 @@ export async function runOurs(modelDir: string, workload: Workload, options: Run
         byName.set(k.name, e);
       }
       kernels = [...byName].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.ms - a.ms);
-    } else {
-      await attribute();
     }
-    const leakedTensors = tf.memory().numTensors - before;
+    // without the profiled run, the tensors the timed runs left behind (the first run may keep caches when warmup is 0)
+    const leakedTensors = tf.memory().numTensors - (options.profile ?? true ? before : beforeTimed);
     const seq = last!.sequences[0];
     const target = last!.results[0].target;
     if (!target) throw new Error("runOurs: the attribution returned no target attributions.");
+    const attributions = stepAttributionsOf(target.data, target.shape, seq.attrPosStart);
     return {
       backend: tf.getBackend(),
       medianS: median(timesS),
       timesS,
       medianCpuS: median(cpuTimesS),
       cpuTimesS,
-      attributions: stepAttributionsOf(target.data, target.shape, seq.attrPosStart),
+      attributions: options.keepAttributions === false ? undefined : attributions,
+      stepSums: stepSums(attributions),
+      stepAbsSums: stepAbsSums(attributions),
+      loadS,
+      loadCpuS: (cLoad.user + cLoad.system) / 1e6,
       peakRssBytes,
       loadedRssBytes,
       wasmHeapBytes,

@@ -25,3 +25,8 @@ export function stepAttributionsOf(data: Float32Array, shape: readonly [number, 
 export function stepSums(a: StepAttributions): number[] {
   return a.steps.map((s) => s.reduce((acc, v) => acc + v, 0));
 }
+
+/** Σ |value| of each step. */
+export function stepAbsSums(a: StepAttributions): number[] {
+  return a.steps.map((s) => s.reduce((acc, v) => acc + Math.abs(v), 0));
+}

@@ -1,14 +1,34 @@
 import * as tf from "@tensorflow/tfjs-core";
 
-/** `(batch, len, heads·headDim)` → `(batch, heads, len, headDim)`. */
-export function splitHeads(x: tf.Tensor3D, numHeads: number): tf.Tensor4D {
+function split(x: tf.Tensor, numHeads: number): tf.Tensor {
   const [b, l, hidden] = x.shape;
-  if (hidden % numHeads !== 0) throw new Error(`splitHeads: hidden size ${hidden} is not divisible by ${numHeads} heads.`);
-  return tf.tidy(() => tf.transpose(tf.reshape(x, [b, l, numHeads, hidden / numHeads]), [0, 2, 1, 3]) as tf.Tensor4D);
+  return tf.transpose(tf.reshape(x, [b, l, numHeads, hidden / numHeads]), [0, 2, 1, 3]);
 }
 
-/** `(batch, heads, len, headDim)` → `(batch, len, heads·headDim)`, the inverse of {@link splitHeads}. */
-export function mergeHeads(x: tf.Tensor4D): tf.Tensor3D {
+function merge(x: tf.Tensor): tf.Tensor {
   const [b, h, l, d] = x.shape;
-  return tf.tidy(() => tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [b, l, h * d]) as tf.Tensor3D);
+  return tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [b, l, h * d]);
+}
+
+/**
+ * `(batch, len, heads·headDim)` → `(batch, heads, len, headDim)`. A custom-gradient op whose backward is
+ * {@link mergeHeads} of the gradient: nothing is kept (a taped reshape would keep its input alive).
+ */
+export function splitHeads(x: tf.Tensor3D, numHeads: number): tf.Tensor4D {
+  if (x.shape[2] % numHeads !== 0) throw new Error(`splitHeads: hidden size ${x.shape[2]} is not divisible by ${numHeads} heads.`);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: split(args[0] as tf.Tensor, numHeads),
+    gradFunc: (dy: tf.Tensor) => merge(dy),
+  }));
+  return op(x) as tf.Tensor4D;
+}
+
+/** `(batch, heads, len, headDim)` → `(batch, len, heads·headDim)`, the inverse of {@link splitHeads} (nothing kept). */
+export function mergeHeads(x: tf.Tensor4D): tf.Tensor3D {
+  const numHeads = x.shape[1];
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: merge(args[0] as tf.Tensor),
+    gradFunc: (dy: tf.Tensor) => split(dy, numHeads),
+  }));
+  return op(x) as tf.Tensor3D;
 }

@@ -22,3 +22,4 @@ export * from "./groupedQueryAttention.js";
 export * from "./attentionChunks.js";
 export * from "./chunkedAttention.js";
 export * from "./recomputeInBackward.js";
+export * from "./swiGlu.js";

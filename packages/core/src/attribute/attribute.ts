@@ -1,4 +1,4 @@
-import { inseqError } from "../errors.js";
+import { asOutOfMemoryError, inseqError } from "../errors.js";
 import type { AttributionMethod, RawMethodOptions } from "../method.js";
 import { getMethod } from "../methodRegistry.js";
 import type { AttributionModel } from "../model.js";
@@ -7,7 +7,9 @@ import { checkAttributeOptions } from "./checkAttributeOptions.js";
 import { readContrastSpec, type ContrastOptions } from "./contrastSpec.js";
 import type { GreedyGenerateOptions } from "./generate.js";
 import { prepareContrast } from "./prepareContrast.js";
+import { checkAttributionMemory } from "./memoryPreflight.js";
 import { prepareSequences } from "./prepareSequences.js";
+import { releaseAbandonedTape } from "./releaseAbandonedTape.js";
 import { runStackedStepLoop } from "./stepBatching.js";
 import { throwIfAborted } from "./throwIfAborted.js";
 import type { AttributionProgress, RawSequenceResult } from "./stepLoop.js";
@@ -102,47 +104,63 @@ export async function attributeRaw(model: AttributionModel, inputTexts: string |
   const attributedFnContrast = readContrastSpec(attributedFnArgs, texts.length, "attributedFnArgs");
   const stepScoresContrast = stepScoreNames.length ? readContrastSpec(stepScoresArgs, texts.length, "stepScoresArgs") : undefined;
 
-  const prepared = await prepareSequences(model, texts, {
-    generatedTexts,
-    attrPosStart: options.attrPosStart,
-    attrPosEnd: options.attrPosEnd,
-    includeEosBaseline: options.includeEosBaseline,
-    generation: options.generationArgs,
-    signal: options.signal,
-  });
-  const fnContrasts = attributedFnContrast && prepareContrast(model, prepared, attributedFnContrast);
-  const scoreContrasts = stepScoresContrast && prepareContrast(model, prepared, stepScoresContrast);
-  const sequences = fnContrasts || scoreContrasts
-    ? prepared.map((seq, i) => ({ ...seq, contrast: { attributedFn: fnContrasts?.[i], stepScores: scoreContrasts?.[i] } }))
-    : prepared;
-  await method.hook?.(model, methodOptions, {
-    sourceIds: model.isEncoderDecoder ? sequences.map((s) => s.sourceIds!) : undefined,
-    targetIds: sequences.map((s) => s.targetIds),
-    sourceBaselineIds: model.isEncoderDecoder ? sequences.map((s) => s.sourceBaselineIds!) : undefined,
-    targetBaselineIds: sequences.map((s) => s.targetBaselineIds),
-    attributeTarget: model.isEncoderDecoder ? !!options.attributeTarget : true,
-  });
-  const results: RawSequenceResult[] = [];
   try {
-    throwIfAborted(options.signal);
-    const batchSize = options.batchSize ?? sequences.length;
-    for (let i = 0; i < sequences.length; i += batchSize) {
-      results.push(
-        ...(await runStackedStepLoop(sequences.slice(i, i + batchSize), {
-          model, method, methodOptions,
-          attributedFn, attributedFnArgs,
-          stepScores,
-          attributeTarget: options.attributeTarget ?? false,
-          signal: options.signal,
-          onProgress: options.onProgress,
-        }, options.stepBatchSize ?? 1)),
-      );
-    }
-  } finally {
-    method.unhook?.();
+    return await runAttribution();
+  } catch (e) {
+    // a wasm abort or an out-of-memory error becomes OUT_OF_MEMORY (the model records whether it is still usable);
+    // what an interrupted tf.grads kept is freed so that a recoverable failure leaves no leak behind
+    const reported = model.describeFailure ? model.describeFailure(e) : asOutOfMemoryError(e, `${model.modelClass} "${model.modelName}"`);
+    releaseAbandonedTape();
+    throw reported;
   }
-  return {
-    sequences, results, methodName: method.methodName, methodOptions: rawMethodOptions, stepScores: stepScoreNames,
-    execTime: (Date.now() - t0) / 1000, attributedFnArgs, stepScoresArgs,
-  };
+
+  async function runAttribution(): Promise<RawAttribution> {
+    const prepared = await prepareSequences(model, texts, {
+      generatedTexts,
+      attrPosStart: options.attrPosStart,
+      attrPosEnd: options.attrPosEnd,
+      includeEosBaseline: options.includeEosBaseline,
+      generation: options.generationArgs,
+      signal: options.signal,
+    });
+    const fnContrasts = attributedFnContrast && prepareContrast(model, prepared, attributedFnContrast);
+    const scoreContrasts = stepScoresContrast && prepareContrast(model, prepared, stepScoresContrast);
+    const sequences = fnContrasts || scoreContrasts
+      ? prepared.map((seq, i) => ({ ...seq, contrast: { attributedFn: fnContrasts?.[i], stepScores: scoreContrasts?.[i] } }))
+      : prepared;
+    const batchSize = options.batchSize ?? sequences.length;
+    const batches: PreparedSequence[][] = [];
+    for (let i = 0; i < sequences.length; i += batchSize) batches.push(sequences.slice(i, i + batchSize));
+    // before anything runs: the largest forward/backward of the run must fit in what the backend can still hold
+    checkAttributionMemory(model, method, methodOptions, batches, options.stepBatchSize ?? 1);
+    await method.hook?.(model, methodOptions, {
+      sourceIds: model.isEncoderDecoder ? sequences.map((s) => s.sourceIds!) : undefined,
+      targetIds: sequences.map((s) => s.targetIds),
+      sourceBaselineIds: model.isEncoderDecoder ? sequences.map((s) => s.sourceBaselineIds!) : undefined,
+      targetBaselineIds: sequences.map((s) => s.targetBaselineIds),
+      attributeTarget: model.isEncoderDecoder ? !!options.attributeTarget : true,
+    });
+    const results: RawSequenceResult[] = [];
+    try {
+      throwIfAborted(options.signal);
+      for (const batch of batches) {
+        results.push(
+          ...(await runStackedStepLoop(batch, {
+            model, method, methodOptions,
+            attributedFn, attributedFnArgs,
+            stepScores,
+            attributeTarget: options.attributeTarget ?? false,
+            signal: options.signal,
+            onProgress: options.onProgress,
+          }, options.stepBatchSize ?? 1)),
+        );
+      }
+    } finally {
+      method.unhook?.();
+    }
+    return {
+      sequences, results, methodName: method.methodName, methodOptions: rawMethodOptions, stepScores: stepScoreNames,
+      execTime: (Date.now() - t0) / 1000, attributedFnArgs, stepScoresArgs,
+    };
+  }
 }

@@ -9,3 +9,4 @@ export * from "./contrastSpec.js";
 export * from "./prepareContrast.js";
 export * from "./stepContrast.js";
 export * from "./stepBatching.js";
+export * from "./memoryPreflight.js";

@@ -1,4 +1,5 @@
 import { inseqError } from "../errors.js";
+import { bf16ToF32, bf16ToF32Transposed, f16ToF32, f16ToF32Transposed, f32Transposed, LITTLE_ENDIAN } from "./float32Conversion.js";
 
 /** Element types a safetensors file may hold that inseq.js reads. */
 export type SafetensorsDtype = "F32" | "F16" | "BF16" | "F64" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL" | "F8_E4M3" | "F8_E5M2";
@@ -30,18 +31,39 @@ function fail(message: string): never {
   throw inseqError("MALFORMED_SAFETENSORS", `Malformed safetensors file: ${message}. Re-download or re-save the file (safetensors.torch.save_file).`);
 }
 
+/** Options of {@link parseSafetensorsHeader}. */
+export interface ParseSafetensorsOptions {
+  /**
+   * Size of the whole file when `bytes` hold only its beginning (at least the 8-byte length and the header, see
+   * {@link safetensorsDataStart}): the data offsets are then checked against the file size instead.
+   */
+  readonly fileSize?: number;
+}
+
+/**
+ * Where the data section of a safetensors file starts (8 + header length), from the file's first 8 (or more) bytes;
+ * `MALFORMED_SAFETENSORS` when the header length is over {@link MAX_HEADER_BYTES} or runs past `fileSize`.
+ */
+export function safetensorsDataStart(bytes: Uint8Array, fileSize: number): number {
+  if (!ArrayBuffer.isView(bytes) || (bytes as Uint8Array).BYTES_PER_ELEMENT !== 1) fail(`expected the file's bytes (Uint8Array), got ${bytes === null ? "null" : typeof bytes}`);
+  if (fileSize < 8 || bytes.byteLength < 8) fail(`file is ${Math.min(fileSize, bytes.byteLength)} bytes, shorter than the 8-byte header length`);
+  const headerLen = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  if (headerLen > MAX_HEADER_BYTES) fail(`header length ${headerLen} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  if (8 + headerLen > fileSize) fail(`header length ${headerLen} runs past the end of the ${fileSize}-byte file (truncated?)`);
+  return 8 + headerLen;
+}
+
 /**
  * Parses and validates the header of a safetensors file before anything else is read: header length within the
  * file and under {@link MAX_HEADER_BYTES}, valid JSON, known dtypes, non-negative integer shapes, offsets inside the
- * data section, matching dtype × shape, and no overlaps.
+ * data section, matching dtype × shape, and no overlaps. `bytes` are the whole file, or only its beginning with
+ * `options.fileSize`.
  */
-export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
-  if (!ArrayBuffer.isView(bytes) || (bytes as Uint8Array).BYTES_PER_ELEMENT !== 1) fail(`expected the file's bytes (Uint8Array), got ${bytes === null ? "null" : typeof bytes}`);
-  if (bytes.byteLength < 8) fail(`file is ${bytes.byteLength} bytes, shorter than the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
-  if (headerLen > MAX_HEADER_BYTES) fail(`header length ${headerLen} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
-  if (8 + headerLen > bytes.byteLength) fail(`header length ${headerLen} runs past the end of the ${bytes.byteLength}-byte file (truncated?)`);
+export function parseSafetensorsHeader(bytes: Uint8Array, options: ParseSafetensorsOptions = {}): SafetensorsHeader {
+  const fileSize = options.fileSize ?? (ArrayBuffer.isView(bytes) ? bytes.byteLength : 0);
+  const dataStart = safetensorsDataStart(bytes, fileSize);
+  const headerLen = dataStart - 8;
+  if (dataStart > bytes.byteLength) fail(`only ${bytes.byteLength} bytes of the ${dataStart}-byte header were given`);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
@@ -49,8 +71,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
     fail(`header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) fail("header is not a JSON object");
-  const dataStart = 8 + headerLen;
-  const dataLen = bytes.byteLength - dataStart;
+  const dataLen = fileSize - dataStart;
   const tensors = new Map<string, SafetensorsEntry>();
   let metadata: Record<string, string> = Object.create(null);
   for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
@@ -106,35 +127,115 @@ function fp8ToFloat(b: number, expBits: number, manBits: number, bias: number, e
   return s * 2 ** (e - bias) * (1 + m / (1 << manBits));
 }
 
-/** Reads one tensor of a parsed file as float32 (F16, BF16, F64, FP8 and integer types are converted). */
-export function readSafetensorsTensor(bytes: Uint8Array, header: SafetensorsHeader, name: string): Float32Array {
-  const entry = header.tensors.get(name);
-  if (!entry) throw inseqError("MALFORMED_SAFETENSORS", `Tensor "${name}" is not in the safetensors file (it has: ${[...header.tensors.keys()].slice(0, 20).join(", ")}).`);
-  const begin = header.dataStart + entry.dataOffsets[0];
-  const n = (entry.dataOffsets[1] - entry.dataOffsets[0]) / BYTES[entry.dtype];
-  const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * BYTES[entry.dtype]);
-  const out = new Float32Array(n);
-  switch (entry.dtype) {
-    case "F32":
-      if ((bytes.byteOffset + begin) % 4 === 0) out.set(new Float32Array(bytes.buffer, bytes.byteOffset + begin, n));
-      else for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
-      break;
-    case "F64": for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true); break;
-    case "F16": for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(i * 2, true)); break;
+/** Options of {@link readSafetensorsFloat32}. */
+export interface ReadSafetensorsOptions {
+  /**
+   * Return F32 data that lies 4-byte aligned in `bytes` as a `Float32Array` view of `bytes` itself (no copy). The
+   * caller must then not write to the result (it is the file's memory), and the result keeps `bytes` alive.
+   */
+  readonly allowView?: boolean;
+  /** Read a 2-D tensor `(rows, cols)` transposed, as `(cols, rows)`: converted and transposed in one pass. */
+  readonly transpose?: boolean;
+  /**
+   * Write the values into the start of this array when it is long enough, instead of a new array (the result is
+   * then `out.subarray(0, n)`); a view (`allowView`) is returned without touching it.
+   */
+  readonly out?: Float32Array;
+}
+
+/** One tensor read by {@link readSafetensorsFloat32}. */
+export interface SafetensorsFloat32 {
+  readonly values: Float32Array;
+  /**
+   * `true` / `false` when the read pass already found every value finite / some NaN or ±Infinity (F16, BF16, integer
+   * types, transposed F32); `undefined` when it did not look (F32 views and copies, F64, FP8).
+   */
+  readonly allFinite: boolean | undefined;
+}
+
+function typedView<T extends Uint16Array | Uint32Array>(
+  Ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number },
+  data: Uint8Array, n: number,
+): T {
+  // aligned: a view of the file; unaligned: one copy into a fresh (aligned) buffer
+  if (data.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(data.buffer, data.byteOffset, n);
+  return new Ctor(data.slice(0, n * Ctor.BYTES_PER_ELEMENT).buffer, 0, n);
+}
+
+/**
+ * Decodes the stored bytes of one tensor (`data`: exactly its `dtype` × `shape` bytes, e.g. its slice of the file)
+ * as float32 — F16, BF16, F64, FP8 and integer types are converted — with the fast paths of
+ * {@link ReadSafetensorsOptions}: a zero-copy view of aligned F32 data, conversion and 2-D transposition in one pass,
+ * and a caller's output buffer. F16 / BF16 / F32 go through typed-array loops (BF16: `u32 = u16 << 16`; F16: a
+ * 65 536-entry table) that also report non-finite values, so that no second pass is needed to check them.
+ */
+export function decodeSafetensorsData(dtype: SafetensorsDtype, shape: readonly number[], data: Uint8Array, options: ReadSafetensorsOptions = {}): SafetensorsFloat32 {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (!Object.hasOwn(BYTES, dtype)) fail(`unknown dtype ${JSON.stringify(dtype)}`);
+  if (data.byteLength !== n * BYTES[dtype]) fail(`${dtype} × [${shape.join(", ")}] needs ${n * BYTES[dtype]} bytes, got ${data.byteLength}`);
+  let rows = 0, cols = 0;
+  if (options.transpose) {
+    if (shape.length !== 2) throw inseqError("INTERNAL", `A tensor of shape [${shape.join(", ")}] cannot be read transposed: only 2-D tensors can.`);
+    [rows, cols] = shape as [number, number];
+  }
+  const transpose = options.transpose === true && rows > 1 && cols > 1;
+  const fast = LITTLE_ENDIAN && (dtype === "F32" || dtype === "F16" || dtype === "BF16");
+  if (fast && dtype === "F32" && !transpose && options.allowView && data.byteOffset % 4 === 0) {
+    return { values: new Float32Array(data.buffer, data.byteOffset, n), allFinite: undefined };
+  }
+  const out = options.out && options.out.length >= n ? options.out.subarray(0, n) : new Float32Array(n);
+  if (fast) {
+    const dst = new Uint32Array(out.buffer, out.byteOffset, n);
+    let allFinite: boolean | undefined;
+    if (dtype === "F32") {
+      if (transpose) allFinite = f32Transposed(typedView(Uint32Array, data, n), dst, rows, cols);
+      else new Uint8Array(out.buffer, out.byteOffset, n * 4).set(data);
+    } else {
+      const src = typedView(Uint16Array, data, n);
+      if (dtype === "BF16") allFinite = transpose ? bf16ToF32Transposed(src, dst, rows, cols) : bf16ToF32(src, dst);
+      else allFinite = transpose ? f16ToF32Transposed(src, dst, rows, cols) : f16ToF32(src, dst);
+    }
+    return { values: out, allFinite };
+  }
+  // the rarer types (and big-endian engines): element by element, then transposed in a second pass when asked
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const flat = transpose ? new Float32Array(n) : out;
+  let allFinite: boolean | undefined = true;
+  switch (dtype) {
+    case "F32": allFinite = undefined; for (let i = 0; i < n; i++) flat[i] = view.getFloat32(i * 4, true); break;
+    case "F64": allFinite = undefined; for (let i = 0; i < n; i++) flat[i] = view.getFloat64(i * 8, true); break;
+    case "F16": allFinite = undefined; for (let i = 0; i < n; i++) flat[i] = halfToFloat(view.getUint16(i * 2, true)); break;
     case "BF16": {
-      const u = new Uint32Array(out.buffer);
+      allFinite = undefined;
+      const u = new Uint32Array(flat.buffer, flat.byteOffset, n);
       for (let i = 0; i < n; i++) u[i] = view.getUint16(i * 2, true) << 16;
       break;
     }
-    case "F8_E4M3": for (let i = 0; i < n; i++) out[i] = fp8ToFloat(view.getUint8(i), 4, 3, 7, true); break;
-    case "F8_E5M2": for (let i = 0; i < n; i++) out[i] = fp8ToFloat(view.getUint8(i), 5, 2, 15, false); break;
-    case "I64": for (let i = 0; i < n; i++) out[i] = Number(view.getBigInt64(i * 8, true)); break;
-    case "I32": for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true); break;
-    case "I16": for (let i = 0; i < n; i++) out[i] = view.getInt16(i * 2, true); break;
-    case "I8": for (let i = 0; i < n; i++) out[i] = view.getInt8(i); break;
-    case "U8": case "BOOL": for (let i = 0; i < n; i++) out[i] = view.getUint8(i); break;
+    case "F8_E4M3": allFinite = undefined; for (let i = 0; i < n; i++) flat[i] = fp8ToFloat(view.getUint8(i), 4, 3, 7, true); break;
+    case "F8_E5M2": allFinite = undefined; for (let i = 0; i < n; i++) flat[i] = fp8ToFloat(view.getUint8(i), 5, 2, 15, false); break;
+    case "I64": for (let i = 0; i < n; i++) flat[i] = Number(view.getBigInt64(i * 8, true)); break;
+    case "I32": for (let i = 0; i < n; i++) flat[i] = view.getInt32(i * 4, true); break;
+    case "I16": for (let i = 0; i < n; i++) flat[i] = view.getInt16(i * 2, true); break;
+    case "I8": for (let i = 0; i < n; i++) flat[i] = view.getInt8(i); break;
+    case "U8": case "BOOL": for (let i = 0; i < n; i++) flat[i] = view.getUint8(i); break;
   }
-  return out;
+  // the transposing pass sees the final float32 bits, so its finiteness verdict is exact
+  if (transpose) allFinite = f32Transposed(new Uint32Array(flat.buffer), new Uint32Array(out.buffer, out.byteOffset, n), rows, cols);
+  return { values: out, allFinite };
+}
+
+/** Reads one tensor of a parsed file (`bytes`: the whole file) as float32; see {@link decodeSafetensorsData}. */
+export function readSafetensorsFloat32(bytes: Uint8Array, header: SafetensorsHeader, name: string, options: ReadSafetensorsOptions = {}): SafetensorsFloat32 {
+  const entry = header.tensors.get(name);
+  if (!entry) throw inseqError("MALFORMED_SAFETENSORS", `Tensor "${name}" is not in the safetensors file (it has: ${[...header.tensors.keys()].slice(0, 20).join(", ")}).`);
+  const [begin, end] = entry.dataOffsets;
+  if (header.dataStart + end > bytes.byteLength) fail(`tensor "${name}" runs past the end of the ${bytes.byteLength}-byte file`);
+  return decodeSafetensorsData(entry.dtype, entry.shape, bytes.subarray(header.dataStart + begin, header.dataStart + end), options);
+}
+
+/** Reads one tensor of a parsed file as float32 (F16, BF16, F64, FP8 and integer types are converted), in a new array. */
+export function readSafetensorsTensor(bytes: Uint8Array, header: SafetensorsHeader, name: string): Float32Array {
+  return readSafetensorsFloat32(bytes, header, name).values;
 }
 
 /** A tensor to write with {@link encodeSafetensors}. */

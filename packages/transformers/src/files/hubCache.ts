@@ -28,10 +28,10 @@ export async function rememberRevision(cacheDir: string, repo: string, revision:
 }
 
 /**
- * Bytes of `path` at `revision` from the Hugging Face cache without any network (`refs/<revision>` → snapshot), or
- * `undefined` when it is not cached.
+ * Where `path` at `revision` is in the Hugging Face cache, found without any network (`refs/<revision>` → snapshot),
+ * or `undefined` when it is not cached.
  */
-export async function readCachedFile(cacheDir: string, repo: string, revision: string, path: string): Promise<Uint8Array | undefined> {
+export async function cachedFilePath(cacheDir: string, repo: string, revision: string, path: string): Promise<string | undefined> {
   checkRelativePath(path, `hub cache of ${repo}`);
   try {
     const fs = await import("node:fs/promises");
@@ -39,8 +39,9 @@ export async function readCachedFile(cacheDir: string, repo: string, revision: s
     const folder = await repoCacheFolder(cacheDir, repo);
     const commit = COMMIT.test(revision) ? revision : (await fs.readFile(join(folder, "refs", revision), "utf8")).trim();
     if (!COMMIT.test(commit)) return undefined;
-    const buf = await fs.readFile(join(folder, "snapshots", commit, path));
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    const file = join(folder, "snapshots", commit, path);
+    await fs.access(file);
+    return file;
   } catch {
     return undefined;
   }

@@ -1,9 +1,11 @@
 import { inseqError, isInseqError } from "@inseqjs/core";
 import { checkRelativePath } from "./checkRelativePath.js";
-import { readCachedFile, rememberRevision } from "./hubCache.js";
+import { cachedFilePath, rememberRevision } from "./hubCache.js";
 import { isNode } from "./isNode.js";
 import type { ModelFiles } from "./ModelFiles.js";
 import { findNetworkFailure, markNetworkFailures } from "./networkFailure.js";
+import { openRandomAccessFile } from "./randomAccessFile.js";
+import { readFileBytes } from "./readFileBytes.js";
 
 /** Where and how to fetch a model from the Hugging Face hub. */
 export interface HubOptions {
@@ -50,48 +52,61 @@ export function hubModelFiles(repo: string, options: HubOptions = {}): ModelFile
     throw inseqError("INVALID_OPTION", `accessToken must be a Hugging Face token starting with "hf_"; create one at https://huggingface.co/settings/tokens.`);
   }
   const fetchFn = markNetworkFailures(options.fetch ?? ((...args) => globalThis.fetch(...args)));
-  return {
-    location,
-    async read(path: string): Promise<Uint8Array> {
-      checkRelativePath(path, location);
-      const hub: Hub = await import("@huggingface/hub");
-      const params = {
-        repo: { type: "model" as const, name: repo },
-        path,
-        revision,
-        hubUrl: options.hubUrl,
-        fetch: fetchFn,
-        accessToken: accessToken as `hf_${string}` | undefined,
-      };
-      const inNode = isNode() && typeof hub.downloadFileToCacheDir === "function";
-      const cacheDir = inNode ? (options.cacheDir ?? hub.getHFHubCachePath()) : undefined;
-      try {
-        if (cacheDir !== undefined) {
-          const pointer = await hub.downloadFileToCacheDir({ ...params, cacheDir });
-          await rememberRevision(cacheDir, repo, revision, pointer);
-          const fs = await import("node:fs/promises");
-          const buf = await fs.readFile(pointer);
-          return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-        }
+  /**
+   * `path` from the hub: in Node downloaded into the cache (or found there offline) and handed to `fromDisk`, in
+   * browsers fetched and handed to `fromBlob` (without it: `undefined`, and nothing is fetched); the typed errors of
+   * {@link ModelFiles.read} otherwise.
+   */
+  async function fetchFile<T>(path: string, fromDisk: (file: string) => Promise<T>, fromBlob?: (blob: Blob) => Promise<T>): Promise<T | undefined> {
+    checkRelativePath(path, location);
+    const hub: Hub = await import("@huggingface/hub");
+    const params = {
+      repo: { type: "model" as const, name: repo },
+      path,
+      revision,
+      hubUrl: options.hubUrl,
+      fetch: fetchFn,
+      accessToken: accessToken as `hf_${string}` | undefined,
+    };
+    const inNode = isNode() && typeof hub.downloadFileToCacheDir === "function";
+    const cacheDir = inNode ? (options.cacheDir ?? hub.getHFHubCachePath()) : undefined;
+    let local: string | undefined;
+    try {
+      if (cacheDir !== undefined) {
+        local = await hub.downloadFileToCacheDir({ ...params, cacheDir });
+        await rememberRevision(cacheDir, repo, revision, local);
+      } else {
+        if (!fromBlob) return undefined;
         const blob = await hub.downloadFile(params);
         if (!blob) throw inseqError("MISSING_FILE", `${path} is missing from ${location}. Check the file name and revision, or pass a local folder that holds it.`);
-        return new Uint8Array(await blob.arrayBuffer());
-      } catch (e) {
-        if (isInseqError(e)) throw e;
-        const network = findNetworkFailure(e);
-        if (network) {
-          const cached = cacheDir !== undefined ? await readCachedFile(cacheDir, repo, revision, path) : undefined;
-          if (cached) return cached;
-          throw inseqError(
-            "NETWORK_UNAVAILABLE",
-            `Cannot download ${path} of "${repo}" from the Hugging Face hub: the network is unavailable (${network.message})` +
-              `${cacheDir !== undefined ? ` and it is not in the cache ${cacheDir}` : ""}. Download the model once with network ` +
-              `(or with Python's save_pretrained) and pass its local folder instead, e.g. loadTransformersModel("./models/my-model").`,
-            e,
-          );
-        }
-        throw describeHubError(e, hub, path, repo, location) ?? e;
+        return await fromBlob(blob);
       }
-    },
+    } catch (e) {
+      if (isInseqError(e)) throw e;
+      const network = findNetworkFailure(e);
+      if (!network) throw describeHubError(e, hub, path, repo, location) ?? e;
+      local = cacheDir !== undefined ? await cachedFilePath(cacheDir, repo, revision, path) : undefined;
+      if (local === undefined) {
+        throw inseqError(
+          "NETWORK_UNAVAILABLE",
+          `Cannot download ${path} of "${repo}" from the Hugging Face hub: the network is unavailable (${network.message})` +
+            `${cacheDir !== undefined ? ` and it is not in the cache ${cacheDir}` : ""}. Download the model once with network ` +
+            `(or with Python's save_pretrained) and pass its local folder instead, e.g. loadTransformersModel("./models/my-model").`,
+          e,
+        );
+      }
+    }
+    try {
+      return await fromDisk(local);
+    } catch (e) {
+      if (isInseqError(e)) throw e;
+      throw inseqError("MISSING_FILE", `Could not read ${path} of ${location} from the cache (${local}): ${(e as Error).message}`, e);
+    }
+  }
+  return {
+    location,
+    read: async (path) => (await fetchFile(path, readFileBytes, async (blob) => new Uint8Array(await blob.arrayBuffer())))!,
+    // random access where the file is on disk (Node's cache); in browsers undefined, before any request
+    open: (path) => fetchFile(path, openRandomAccessFile),
   };
 }

@@ -103,6 +103,12 @@ describe("hubModelFiles", () => {
     const cached = hubModelFiles("tiny/gpt2", { fetch: offline, cacheDir });
     expect(await cached.read("config.json")).toEqual(gpt2Files["config.json"]);
     await expect(cached.read("tokenizer.json")).rejects.toMatchObject({ code: "NETWORK_UNAVAILABLE" });
+    // random access (how weights are read) works offline from the cache too, and fails the same way
+    const file = (await cached.open!("config.json"))!;
+    const bytes = new Uint8Array(file.size);
+    expect(file.readSync(bytes, 0)).toBe(gpt2Files["config.json"].length);
+    expect(bytes).toEqual(gpt2Files["config.json"]);
+    await expect(cached.open!("tokenizer.json")).rejects.toMatchObject({ code: "NETWORK_UNAVAILABLE" });
   });
 
   it("loadTransformersModel on a hub id gives the local folder's model", async () => {

@@ -45,6 +45,13 @@ export class LayerHooks {
     return this.capture.size > 0 || this.override.size > 0;
   }
 
+  /** Whether a capture or override names module `name` (its output or its `:input`). */
+  touches(name: string): boolean {
+    if (!this.active) return false;
+    const keys = [name, name + LAYER_INPUT_SUFFIX];
+    return keys.some((k) => this.capture.has(k) || this.override.has(k));
+  }
+
   /**
    * Whether a capture or override names a module strictly inside `prefix` (`prefix.…`), e.g. a sub-layer of a
    * decoder block: such a block must run once, taped, rather than be recomputed in the backward pass.

@@ -1,3 +1,5 @@
+import type { BlockValues } from "../memory/memoryConstants.js";
+
 /**
  * Gradient checkpointing of decoder blocks: `"auto"` recomputes each block in the backward pass when the taped
  * activations of the whole stack would pass {@link RECOMPUTE_AUTO_BYTES}; `true` always, `false` never.
@@ -20,19 +22,20 @@ export interface ForwardShape {
   readonly hidden: number;
   /** MLP width. */
   readonly intermediate: number;
+  /** Key / value width (`kvHeads · headDim`; 0 where the family's constants do not use it). */
+  readonly kvDim: number;
+  /** The family's calibrated values kept per token by a taped block (`memory/memoryConstants.ts`). */
+  readonly taped: BlockValues;
 }
 
-/**
- * float32 values a decoder block keeps for its backward pass per token when it is taped (measured on the Llama and
- * GPT-2 blocks with chunked attention: the inputs of its norms, projections and activations).
- */
-export function tapedFloatsPerToken(hidden: number, intermediate: number): number {
-  return 12 * hidden + 4 * intermediate;
+/** Bytes a forward of `shape` keeps for its backward when every block is taped (no recomputation). */
+export function tapedActivationBytes(shape: ForwardShape): number {
+  const perToken = shape.taped.hidden * shape.hidden + shape.taped.intermediate * shape.intermediate + shape.taped.kv * shape.kvDim;
+  return 4 * shape.batch * shape.length * shape.layers * perToken;
 }
 
 /** Whether the forward of `shape` recomputes its blocks under `mode`. */
 export function useRecompute(mode: RecomputeMode, shape: ForwardShape): boolean {
   if (mode !== "auto") return mode;
-  const bytes = 4 * shape.batch * shape.length * shape.layers * tapedFloatsPerToken(shape.hidden, shape.intermediate);
-  return bytes > RECOMPUTE_AUTO_BYTES;
+  return tapedActivationBytes(shape) > RECOMPUTE_AUTO_BYTES;
 }

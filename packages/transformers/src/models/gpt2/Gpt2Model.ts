@@ -8,6 +8,7 @@ import { activationModule } from "../../nn/activationModule.js";
 import type { Activation } from "../../nn/activationFunction.js";
 import type { AttentionMasking } from "../../nn/attentionMasking.js";
 import { embedStream } from "../../nn/embedStream.js";
+import { GPT2_MEMORY } from "../../memory/memoryConstants.js";
 import { useRecompute } from "../../nn/memoryPlan.js";
 import { layerNormModule } from "../../nn/layerNormModule.js";
 import { linearModule } from "../../nn/linearModule.js";
@@ -88,7 +89,7 @@ export class Gpt2Model extends TransformersModel {
     // last block computes its queries, MLP and projections for that position alone (same numbers, ~1/nLayer less work).
     const lastOnly = !hooks.active && length > 1;
     const lastMask = lastOnly && !chunked ? additiveAttentionMask({ queryLength: 1, keyLength: length, keyMask: target.mask, causal: true }) : undefined;
-    const recompute = useRecompute(this.recompute, { batch, length, layers: w.blocks.length, hidden, intermediate: this.config.innerSize });
+    const recompute = useRecompute(this.recompute, { batch, length, layers: w.blocks.length, hidden, intermediate: this.config.innerSize, kvDim: 0, taped: GPT2_MEMORY.taped });
     let h = residualAdd(x, positions);
     w.blocks.forEach((block, i) => {
       const name = `transformer.h.${i}`;

@@ -1,5 +1,19 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { additiveAttentionMask, applyRotary, chunkedAttention, groupedQueryAttention, linearTransposed, mergeHeads, recomputeInBackward, rotaryCosSin, slidingWindowMask, softcap } from "@inseqjs/backend-tfjs";
+import {
+  additiveAttentionMask,
+  applyRotary,
+  chunkedAttention,
+  groupedQueryAttention,
+  linearTransposed,
+  mergeHeads,
+  recomputeInBackward,
+  residualAdd,
+  rotaryCosSin,
+  slidingWindowMask,
+  softcap,
+  splitHeads,
+  swiGlu,
+} from "@inseqjs/backend-tfjs";
 import type { RotaryTables } from "@inseqjs/backend-tfjs";
 import type { ForwardInputs } from "@inseqjs/core";
 import type { LayerHooks } from "../../layers/LayerHooks.js";
@@ -9,6 +23,7 @@ import type { AttentionMasking } from "../../nn/attentionMasking.js";
 import { embedStream } from "../../nn/embedStream.js";
 import { linearModule } from "../../nn/linearModule.js";
 import type { LinearParams } from "../../nn/params.js";
+import { LLAMA_MEMORY } from "../../memory/memoryConstants.js";
 import { useRecompute } from "../../nn/memoryPlan.js";
 import { positionIds } from "../../nn/positionIds.js";
 import { rmsNormModule } from "../../nn/rmsNormModule.js";
@@ -32,6 +47,8 @@ export class LlamaModel extends TransformersModel {
   readonly config: LlamaConfig;
   private readonly weights: LlamaWeights;
   private readonly act: Activation;
+  /** Whether the MLP activation is SiLU (the gated product then runs as {@link swiGlu}). */
+  private readonly fusedGate: boolean;
 
   private constructor(parts: ArchitectureParts<LlamaConfig>, params: ParameterStore, weights: LlamaWeights) {
     const { config: c, tokenizer } = parts;
@@ -64,6 +81,7 @@ export class LlamaModel extends TransformersModel {
     this.config = c;
     this.weights = weights;
     this.act = activationFunction(c.activation, c.modelType);
+    this.fusedGate = c.activation === "silu" || c.activation === "swish";
   }
 
   /** Loads the parameters from `parts.weights` and builds the model. */
@@ -104,7 +122,7 @@ export class LlamaModel extends TransformersModel {
         masks.set(window, sliding && causal ? tf.add(causal, sliding) : (sliding ?? causal));
       }
     }
-    const recompute = useRecompute(this.recompute, { batch, length, layers: w.layers.length, hidden, intermediate: c.intermediateSize });
+    const recompute = useRecompute(this.recompute, { batch, length, layers: w.layers.length, hidden, intermediate: c.intermediateSize, kvDim: c.numKvHeads * c.headDim, taped: LLAMA_MEMORY.taped });
     let h = x;
     w.layers.forEach((layer, i) => {
       const name = `model.layers.${i}`;
@@ -137,13 +155,13 @@ export class LlamaModel extends TransformersModel {
     const normed = rmsNormModule(hooks, `${p}.input_layernorm`, x, lw.inputNorm);
     let attended = hooks.module(`${p}.self_attn`, normed, (v) => this.attention(hooks, p, lw, v, rotary, mask));
     if (sandwich) attended = rmsNormModule(hooks, `${p}.post_attention_layernorm`, attended, lw.postAttentionNorm);
-    const h = tf.add(x, attended) as tf.Tensor3D;
+    const h = residualAdd(x, attended);
     const mlpInput = sandwich
       ? rmsNormModule(hooks, `${p}.pre_feedforward_layernorm`, h, lw.preFeedforwardNorm!)
       : rmsNormModule(hooks, `${p}.post_attention_layernorm`, h, lw.postAttentionNorm);
     let mlp = hooks.module(`${p}.mlp`, mlpInput, (v) => this.mlp(hooks, p, lw, v));
     if (sandwich) mlp = rmsNormModule(hooks, `${p}.post_feedforward_layernorm`, mlp, lw.postFeedforwardNorm!);
-    return tf.add(h, mlp) as tf.Tensor3D;
+    return residualAdd(h, mlp);
   }
 
   private attention(hooks: LayerHooks, layer: string, lw: LlamaLayerWeights, x: tf.Tensor3D, rotary: RotaryTables, mask: AttentionMasking): tf.Tensor3D {
@@ -152,8 +170,9 @@ export class LlamaModel extends TransformersModel {
     const [batch, length] = x.shape;
     // Project, view as (batch, len, heads, headDim) — where Qwen3's q/k norms act — then heads first.
     const heads = (name: string, proj: LinearParams, count: number, norm?: RmsNormParams): tf.Tensor4D => {
-      let y = tf.reshape(linearModule(hooks, `${p}.${name}_proj`, x, proj), [batch, length, count, c.headDim]) as tf.Tensor4D;
-      if (norm) y = rmsNormModule(hooks, `${p}.${name}_norm`, y, norm);
+      const projected = linearModule(hooks, `${p}.${name}_proj`, x, proj);
+      if (!norm) return splitHeads(projected, count);
+      const y = rmsNormModule(hooks, `${p}.${name}_norm`, tf.reshape(projected, [batch, length, count, c.headDim]) as tf.Tensor4D, norm);
       return tf.transpose(y, [0, 2, 1, 3]);
     };
     const q = applyRotary(heads("q", lw.q, c.numHeads, lw.qNorm), rotary);
@@ -168,8 +187,12 @@ export class LlamaModel extends TransformersModel {
 
   private mlp(hooks: LayerHooks, layer: string, lw: LlamaLayerWeights, x: tf.Tensor3D): tf.Tensor3D {
     const p = `${layer}.mlp`;
-    const gate = hooks.module(`${p}.act_fn`, linearModule(hooks, `${p}.gate_proj`, x, lw.gate), this.act);
+    const gateProjected = linearModule(hooks, `${p}.gate_proj`, x, lw.gate);
     const up = linearModule(hooks, `${p}.up_proj`, x, lw.up);
-    return linearModule(hooks, `${p}.down_proj`, tf.mul(gate, up) as tf.Tensor3D, lw.down);
+    // SiLU-gated MLPs run as one op keeping gate and up only, unless the activation module is hooked or DeepLIFT's
+    // Rescale rule needs the activation on its own
+    const fused = this.fusedGate && !hooks.deepLiftReference && !hooks.touches(`${p}.act_fn`);
+    const gated = fused ? swiGlu(gateProjected, up) : (tf.mul(hooks.module(`${p}.act_fn`, gateProjected, this.act), up) as tf.Tensor3D);
+    return linearModule(hooks, `${p}.down_proj`, gated, lw.down);
   }
 }
