@@ -14,7 +14,7 @@ export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask?:
     const [qi, ki, vi, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const { out, probs } = attentionForward(qi, ki, vi, mask, s);
     save([qi, ki, vi, probs]);
-    return { value: out, gradFunc: (dy: tf.Tensor, [qs, ks, vs, ps]: tf.Tensor[]) => attentionBackward(dy, qs, ks, vs, ps, s) };
+    return { value: out, gradFunc: (dy: tf.Tensor, [qs, ks, vs, ps]: tf.Tensor[]) => tf.tidy(() => attentionBackward(dy, qs, ks, vs, ps, s)) };
   });
   return op(q, k, v) as tf.Tensor4D;
 }

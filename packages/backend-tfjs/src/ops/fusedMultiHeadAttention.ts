@@ -30,7 +30,7 @@ export function fusedMultiHeadAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Te
     save([qh, kh, vh, probs]);
     return {
       value: merge(out),
-      gradFunc: (dy: tf.Tensor, [qs, ks, vs, ps]: tf.Tensor[]) => attentionBackward(split(dy, numHeads), qs, ks, vs, ps, scale).map(merge),
+      gradFunc: (dy: tf.Tensor, [qs, ks, vs, ps]: tf.Tensor[]) => tf.tidy(() => attentionBackward(split(dy, numHeads), qs, ks, vs, ps, scale).map(merge)),
     };
   });
   return op(q, k, v) as tf.Tensor3D;

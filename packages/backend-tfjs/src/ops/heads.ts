@@ -18,7 +18,7 @@ export function splitHeads(x: tf.Tensor3D, numHeads: number): tf.Tensor4D {
   if (x.shape[2] % numHeads !== 0) throw new Error(`splitHeads: hidden size ${x.shape[2]} is not divisible by ${numHeads} heads.`);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
     value: split(args[0] as tf.Tensor, numHeads),
-    gradFunc: (dy: tf.Tensor) => merge(dy),
+    gradFunc: (dy: tf.Tensor) => tf.tidy(() => merge(dy)),
   }));
   return op(x) as tf.Tensor4D;
 }
@@ -28,7 +28,7 @@ export function mergeHeads(x: tf.Tensor4D): tf.Tensor3D {
   const numHeads = x.shape[1];
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
     value: merge(args[0] as tf.Tensor),
-    gradFunc: (dy: tf.Tensor) => split(dy, numHeads),
+    gradFunc: (dy: tf.Tensor) => tf.tidy(() => split(dy, numHeads)),
   }));
   return op(x) as tf.Tensor3D;
 }

@@ -17,10 +17,13 @@ function constantWeightProduct<T extends tf.Tensor2D | tf.Tensor3D>(x: T, weight
   const rows = lead.reduce((a, b) => a * b, 1);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
     value: tf.reshape(product(tf.reshape(args[0] as tf.Tensor, [rows, inDim]) as tf.Tensor2D, weight, layout, bias), [...lead, outDim]),
-    gradFunc: (dy: tf.Tensor) => {
-      const d = tf.reshape(dy, [rows, outDim]) as tf.Tensor2D;
-      return tf.reshape(layout === "inOut" ? matMulTransposedB(d, weight) : tf.matMul(d, weight), [...lead, inDim]);
-    },
+    // tfjs runs a custom gradFunc eagerly in the scope of the whole backward pass: without a tidy of its own, its
+    // temporaries (a transposed weight per call) would live until the backward ends
+    gradFunc: (dy: tf.Tensor) =>
+      tf.tidy(() => {
+        const d = tf.reshape(dy, [rows, outDim]) as tf.Tensor2D;
+        return tf.reshape(layout === "inOut" ? matMulTransposedB(d, weight) : tf.matMul(d, weight), [...lead, inDim]);
+      }),
   }));
   return op(x) as T;
 }

@@ -23,7 +23,7 @@ const matMulNNGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
   save([a, b]);
   return {
     value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [tf.matMul(dy, swapLastAxes(sb)), tf.matMul(swapLastAxes(sa), dy)],
+    gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => tf.tidy(() => [tf.matMul(dy, swapLastAxes(sb)), tf.matMul(swapLastAxes(sa), dy)]),
   };
 });
 

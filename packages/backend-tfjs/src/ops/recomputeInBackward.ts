@@ -36,7 +36,8 @@ export function recomputeInBackward<T extends tf.Tensor>(fn: (x: T, constants: r
       value: fn(input, constants),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [kept, ...keptConstants] = saved;
-        return withOwnTape(() => tf.grads((a: tf.Tensor) => fn(a as T, keptConstants))([kept], dy)[0]);
+        // tidy: the recomputed output (and every temporary) would otherwise live until the whole backward ends
+        return tf.tidy(() => withOwnTape(() => tf.grads((a: tf.Tensor) => fn(a as T, keptConstants))([kept], dy)[0]));
       },
     };
   });

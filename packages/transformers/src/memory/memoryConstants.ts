@@ -1,10 +1,14 @@
 /**
  * THE place where the memory of an attribution forward + backward is calibrated. Every number here is a count of
  * float32 values, measured (not derived) with `measureAttributionMemory` on random-weight models on the wasm backend
- * — the peak of the bytes the module held for tensors, each buffer counted once — and fitted by least squares over
- * hidden 128–256, intermediate 384–1536, 2–4 layers, 4–16 heads, 1–2 kv groups, batch 1–4, 128–1024 tokens
- * (tfjs 4.22, code of issue 14: chunked attention, optional block recomputation). When the forward changes,
- * re-measure (`memory/memoryCalibration.test.ts` prints the ratios) and update the numbers here only.
+ * — the peak of the bytes the module held for tensors, each buffer counted once — and fitted by least squares (tfjs
+ * 4.22). GPT-2: over hidden 128–256, intermediate 384–1536, 2–4 layers, 4–16 heads, batch 1–4, 128–1024 tokens, on
+ * the code of issue 14 (chunked attention, optional block recomputation). Llama: re-measured 2026-12-08 over hidden
+ * 128–256, intermediate 384–1536, 2–6 layers, 4–16 heads, kv groups 1–3, batch 1–4, 128–1024 tokens, recomputation
+ * off and on, on commit 13970e5 (custom-gradient RMSNorm, rotary, split / merge heads, SiLU-gated product) plus the
+ * then uncommitted `tf.tidy` around the gradFuncs of linear, matMulNN, attention, heads and recomputeInBackward
+ * (see {@link LLAMA_MEMORY}). When the forward changes, re-measure (`memory/memoryCalibration.test.ts` prints the
+ * ratios) and update the numbers here only.
  *
  * Units: `hidden` · B·L·H, `intermediate` · B·L·I, `kv` · B·L·(kvHeads·headDim), per block; `attentionWork` ·
  * (heads / kvHeads) · min(chunk, L) · L (the chunked attention loops over batch rows and kv heads, so one group's
@@ -47,17 +51,31 @@ export interface ArchitectureMemoryConstants {
   readonly recomputes: boolean;
 }
 
-/** Llama family (Llama, SmolLM, Mistral, Qwen2/3, Gemma, Gemma 2): RMSNorm, rotary, grouped-query attention, gated MLP. */
+/**
+ * Llama family (Llama, SmolLM, Mistral, Qwen2/3, Gemma, Gemma 2): RMSNorm, rotary, grouped-query attention, gated MLP.
+ * Fitted on 66 runs of random SmolLM2-style Llamas (SiLU, tied embeddings, vocab 512–32768): relative residuals
+ * −12 % … +16 %, rms 4 % (recompute on −9 … +16 %, off −12 … +7 %; the largest over-estimates are 8 kv heads ×
+ * 4 layers at 256 tokens, the largest under-estimates a wide MLP (I = 12 H) at 2 × 256 tokens, where the peak
+ * sits in the MLP and not in attention). SmolLM2-135M's shape at 512 tokens, recomputed: 121 MiB measured,
+ * 121 MiB fitted. Layer differences measure a taped block at exactly 18 H + 5 I + 7 kv and a recomputed stack at
+ * exactly 2 H per block; `taped` is larger because it also carries the stack's per-token costs outside the blocks
+ * spread over 2–6 layers (deeper taped stacks are overestimated a little more: 15 % per block at I = 12 H, 2 %
+ * at SmolLM2's proportions).
+ * Gemma (GeGLU: gelu activations) takes the unfused MLP path (`tf.mul(act(gate), up)`), which keeps 3 more I per
+ * token in every taped block and in the recomputed block: 9–19 % more than these numbers on the same shapes (the
+ * estimate, × {@link ESTIMATE_MARGIN}, then lands at 0.97–1.05 of the measurement).
+ */
 export const LLAMA_MEMORY: ArchitectureMemoryConstants = {
-  taped: { hidden: 43, intermediate: 8.3, kv: 20.5 },
-  recomputeKeptHidden: 1.7,
-  recomputedBlock: { hidden: 43, intermediate: 8.5, kv: 21 },
-  attentionWork: 7.9,
+  taped: { hidden: 14.5, intermediate: 6.2, kv: 10 },
+  recomputeKeptHidden: 2,
+  recomputedBlock: { hidden: 4.4, intermediate: 9, kv: 17.6 },
+  attentionWork: 8.7,
   // unchunked scores: measured on GPT-2's full attention (same score / mask / softmax pipeline)
   scores: 8,
   mask: 2.3,
-  vocab: 18,
-  weightWork: 6.5,
+  vocab: 8.6,
+  // none left at the peak since the gradFuncs tidy their transposed weights (the fit gives 0)
+  weightWork: 0,
   chunkedAttention: true,
   recomputes: true,
 };
@@ -100,8 +118,9 @@ export const ENCODER_DECODER_MEMORY: ArchitectureMemoryConstants & {
 };
 
 /**
- * Factor applied to every estimate: the fits above are within ±13 % of the measurements (short inputs, where fixed
- * costs dominate, are underestimated most); 1.15 makes the estimate an upper bound of every calibration point.
+ * Factor applied to every estimate: the fits above are within ±13 % of the measurements (Llama: −12 % … +16 %;
+ * GPT-2's short inputs, where fixed costs dominate, are underestimated most); 1.15 makes the estimate an upper bound
+ * of every calibration point (Llama with SiLU; Gemma's unfused GeGLU measures up to 3 % above it).
  */
 export const ESTIMATE_MARGIN = 1.15;
 

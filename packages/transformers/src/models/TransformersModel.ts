@@ -49,7 +49,7 @@ export abstract class TransformersModel implements AttributionModel {
   readonly embeddingLayers: { readonly source?: string; readonly target: string };
   /**
    * Recomputation of decoder blocks in the backward pass (gradient checkpointing): `"auto"` (default) when the
-   * forward's taped activations would pass 512 MiB, `true` always, `false` never. Same numbers either way.
+   * forward's taped activations would pass 1.5 GiB, `true` always, `false` never. Same numbers either way.
    */
   recompute: RecomputeMode = "auto";
   /**

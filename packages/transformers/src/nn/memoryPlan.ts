@@ -11,8 +11,12 @@ export type RecomputeMode = "auto" | boolean;
 /** Inputs shorter than this attend in one shot (one additive mask); longer ones chunk by chunk. */
 export const CHUNKED_ATTENTION_MIN_KEYS = 32;
 
-/** Taped activation bytes of a forward above which `"auto"` recomputes blocks. */
-export const RECOMPUTE_AUTO_BYTES = 512 * 2 ** 20;
+/**
+ * Taped activation bytes of a forward above which `"auto"` recomputes blocks: 1.5 GiB, so that with the weights and
+ * XNNPACK's packed copies a taped forward stays well inside the 4 GiB of wasm (SmolLM2-135M: taped up to ~630 tokens
+ * of one row, recomputed beyond; recomputation costs about a third more time).
+ */
+export const RECOMPUTE_AUTO_BYTES = 1.5 * 2 ** 30;
 
 /** Shape facts of a forward that decide the memory plan. */
 export interface ForwardShape {
