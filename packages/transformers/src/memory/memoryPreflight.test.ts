@@ -22,7 +22,7 @@ describe("memory preflight of attribute (wasm, lowered limit)", () => {
   beforeAll(async () => {
     await useBackend("wasm");
     model = await loadTransformersModel("random-llama", {
-      files: memoryModelFiles(randomLlamaFiles({ vocabSize: 64, hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2, maxPositions: 8192 })),
+      files: memoryModelFiles(randomLlamaFiles({ vocabSize: 64, hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2, maxPositions: 32768 })),
     });
   });
   afterEach(() => {
@@ -66,6 +66,16 @@ describe("memory preflight of attribute (wasm, lowered limit)", () => {
     const e = await rejection(attributeRaw(model, prompt, { method: "saliency", generatedTexts: generated, stepBatchSize: 16 }));
     expect(e.message).toMatch(/16 rows .* of 615 target tokens/);
     expect(e.message).toMatch(/a smaller batchSize or stepBatchSize/);
+  });
+
+  it("at the real wasm cap (no lowered limit): integrated gradients on a 16000-token prompt with 50 path points per pass is refused up front", async () => {
+    const forward = vi.spyOn(model, "forward");
+    const prompt = words(16000);
+    const e = await rejection(attributeRaw(model, prompt, { method: "integrated_gradients", generatedTexts: `${prompt} w7`, nSteps: 50, internalBatchSize: 50 }));
+    expect(forward).not.toHaveBeenCalled();
+    expect(e.message).toMatch(/50 rows \(1 step row × 50 path points\) of 16000 target tokens/);
+    expect(e.message).toMatch(/the wasm backend can hold 4\.00 GiB \(wasm-heap-max\)/);
+    expect(e.message).toMatch(/a smaller internalBatchSize \(now 50\)/);
   });
 
   it("what fits runs, under the same limit", async () => {

@@ -13,7 +13,7 @@ export const CHUNKED_ATTENTION_MIN_KEYS = 32;
 
 /**
  * Taped activation bytes of a forward above which `"auto"` recomputes blocks: 1.5 GiB, so that with the weights and
- * XNNPACK's packed copies a taped forward stays well inside the 4 GiB of wasm (SmolLM2-135M: taped up to ~630 tokens
+ * XNNPACK's packed copies a taped forward stays well inside the 4 GiB of wasm (SmolLM2-135M: taped up to ~680 tokens
  * of one row, recomputed beyond; recomputation costs about a third more time).
  */
 export const RECOMPUTE_AUTO_BYTES = 1.5 * 2 ** 30;
