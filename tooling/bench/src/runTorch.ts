@@ -153,6 +153,18 @@ function modelTypeOf(modelDir: string): string {
   return String((JSON.parse(readFileSync(join(modelDir, "config.json"), "utf8")) as { model_type?: unknown }).model_type);
 }
 
+/** The timing and memory fields both reference scripts print. */
+function timingsOf(r: Record<string, unknown>) {
+  return {
+    medianS: Number(r.median_s),
+    timesS: r.times_s as number[],
+    medianCpuS: Number(r.median_cpu_s),
+    cpuTimesS: r.cpu_times_s as number[],
+    peakRssBytes: Number(r.peak_rss_bytes),
+    loadedRssBytes: Number(r.loaded_rss_bytes),
+  };
+}
+
 /**
  * Runs `workload` on the PyTorch side: `hf_reference.py` (the Hugging Face model, default threads) or, as the
  * fallback, `torch_reference.py` (the bench's own GPT-2, one thread); warm-up(s), then `repeats` timed runs, and
@@ -170,12 +182,7 @@ export async function runTorch(peer: TorchPeer, modelDir: string, workload: Work
     return {
       ...setupOf(r, "hf"),
       lmHead,
-      medianS: Number(r.median_s),
-      timesS: r.times_s as number[],
-      medianCpuS: Number(r.median_cpu_s),
-      cpuTimesS: r.cpu_times_s as number[],
-      peakRssBytes: Number(r.peak_rss_bytes),
-      loadedRssBytes: Number(r.loaded_rss_bytes),
+      ...timingsOf(r),
       loadS: Number(r.load_s),
       loadCpuS: Number(r.load_cpu_s),
       stepSums: r.step_attribution_sums as number[],
@@ -197,12 +204,7 @@ export async function runTorch(peer: TorchPeer, modelDir: string, workload: Work
     return {
       ...setupOf(r, "reference"),
       lmHead,
-      medianS: Number(r.median_s),
-      timesS: r.times_s as number[],
-      medianCpuS: Number(r.median_cpu_s),
-      cpuTimesS: r.cpu_times_s as number[],
-      peakRssBytes: Number(r.peak_rss_bytes),
-      loadedRssBytes: Number(r.loaded_rss_bytes),
+      ...timingsOf(r),
       loadS: NaN,
       loadCpuS: NaN,
       stepSums: sums,

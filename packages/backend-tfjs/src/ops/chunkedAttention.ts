@@ -73,17 +73,29 @@ function chunkRows(perGroup: tf.Tensor3D, c: AttentionChunk): tf.Tensor2D {
   return tf.reshape(tf.slice(perGroup, [0, c.start, 0], [group, c.end - c.start, d]), [group * (c.end - c.start), d]);
 }
 
+/** The additive mask tensors of one batch row: each chunk's causal/window mask plus the row's padding, or none. */
+type ChunkMasks = readonly (tf.Tensor | undefined)[];
+
+/**
+ * Uploads the masks of row `b` once per call (not once per KV head and pass): each chunk's `(chunk, keys)`
+ * causal/window mask and the row's `(1, keys)` padding, summed where both exist.
+ */
+function rowMasks(g: Geometry, b: number): ChunkMasks {
+  const padding = g.padding[b];
+  return g.chunks.map((c) => {
+    const n = c.keyEnd - c.keyStart;
+    const causal = c.mask ? tf.tensor2d(c.mask, [c.end - c.start, n]) : undefined;
+    const pad = padding ? tf.tensor2d(padding.subarray(c.keyStart, c.keyEnd), [1, n]) : undefined;
+    return causal && pad ? tf.add(causal, pad) : (causal ?? pad);
+  });
+}
+
 /** Softmax probabilities `(group·chunk, keys)` of one chunk from already scaled query rows and `kᵀ (d, lenK)`. */
-function chunkProbs(scaledRows: tf.Tensor2D, keysT: tf.Tensor2D, c: AttentionChunk, padding: Float32Array | undefined, group: number): tf.Tensor2D {
+function chunkProbs(scaledRows: tf.Tensor2D, keysT: tf.Tensor2D, c: AttentionChunk, mask: tf.Tensor | undefined, group: number): tf.Tensor2D {
   const n = c.keyEnd - c.keyStart;
   const size = c.end - c.start;
   let scores: tf.Tensor = tf.matMul(scaledRows, columns(keysT, c.keyStart, c.keyEnd));
-  if (c.mask || padding) {
-    scores = tf.reshape(scores, [group, size, n]);
-    if (c.mask) scores = tf.add(scores, tf.tensor2d(c.mask, [size, n]));
-    if (padding) scores = tf.add(scores, tf.tensor2d(padding.subarray(c.keyStart, c.keyEnd), [1, n]));
-    scores = tf.reshape(scores, [group * size, n]);
-  }
+  if (mask) scores = tf.reshape(tf.add(tf.reshape(scores, [group, size, n]), mask), [group * size, n]);
   return tf.softmax(scores) as tf.Tensor2D;
 }
 
@@ -101,14 +113,15 @@ function forward(g: Geometry, q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tens
   return tf.tidy(() => {
     const batchRows: tf.Tensor[] = [];
     for (let b = 0; b < g.batch; b++) {
+      const masks = rowMasks(g, b);
       const groups: tf.Tensor[] = [];
       for (let h = 0; h < g.kvHeads; h++) {
         const queries = groupRows(g, q, b, h);
         const values = headRows(g, v, b, h);
         const keysT = tf.transpose(headRows(g, k, b, h));
-        const parts = g.chunks.map((c) =>
+        const parts = g.chunks.map((c, ci) =>
           tf.tidy(() => {
-            const p = chunkProbs(tf.mul(chunkRows(queries, c), g.scale), keysT, c, g.padding[b], g.group);
+            const p = chunkProbs(tf.mul(chunkRows(queries, c), g.scale), keysT, c, masks[ci], g.group);
             return tf.reshape(tf.matMul(p, rows(values, c.keyStart, c.keyEnd)), [g.group, c.end - c.start, g.headDim]);
           }),
         );
@@ -133,6 +146,7 @@ function backward(g: Geometry, dy: tf.Tensor, q: tf.Tensor, k: tf.Tensor, v: tf.
     const dv: tf.Tensor[] = [];
     const { group, headDim: d } = g;
     for (let b = 0; b < g.batch; b++) {
+      const masks = rowMasks(g, b);
       const dqGroups: tf.Tensor[] = [];
       const dkHeads: tf.Tensor[] = [];
       const dvHeads: tf.Tensor[] = [];
@@ -147,10 +161,10 @@ function backward(g: Geometry, dy: tf.Tensor, q: tf.Tensor, k: tf.Tensor, v: tf.
         const dqParts: tf.Tensor[] = [];
         const dkParts: { at: number; value: tf.Tensor2D }[] = [];
         const dvParts: { at: number; value: tf.Tensor2D }[] = [];
-        for (const c of g.chunks) {
+        for (const [ci, c] of g.chunks.entries()) {
           const [dqc, dkc, dvc] = tf.tidy(() => {
             const scaled = tf.mul(chunkRows(queries, c), g.scale) as tf.Tensor2D;
-            const p = chunkProbs(scaled, keysT, c, g.padding[b], group);
+            const p = chunkProbs(scaled, keysT, c, masks[ci], group);
             const dO = chunkRows(dOut, c);
             const dvChunk = tf.matMul(tf.transpose(p), dO);
             const dP = tf.matMul(dO, columns(valuesT, c.keyStart, c.keyEnd));

@@ -1,1 +1,2 @@
 export * from "./safetensors.js";
+export { f32Transposed } from "./float32Conversion.js";
